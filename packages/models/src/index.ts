@@ -1,0 +1,6 @@
+/**
+ * @packageDocumentation
+ * `@bigs/models`: BiGSConfig, embeddings, encoder, heads, checkpoints (safetensors with the official
+ * PyTorch-port names, the official Flax msgpack importer).
+ */
+export * from './safetensors/index.js';

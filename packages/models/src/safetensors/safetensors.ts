@@ -1,0 +1,308 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+/**
+ * Safetensors (https://github.com/huggingface/safetensors) reader and writer.
+ *
+ * Layout: 8-byte little-endian u64 header length `n`, `n` bytes of UTF-8 JSON
+ * (`{ name: { dtype, shape, data_offsets: [begin, end] }, __metadata__?: {string: string} }`),
+ * then the raw little-endian data; offsets are relative to the start of the data section.
+ */
+
+/** Dtypes the reader understands. Everything is returned as float32 (integers converted exactly up to 2^24). */
+export type SafetensorsDtype = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
+
+const DTYPE_BYTES: Record<SafetensorsDtype, number> = {
+  F64: 8,
+  F32: 4,
+  F16: 2,
+  BF16: 2,
+  I64: 8,
+  I32: 4,
+  I16: 2,
+  I8: 1,
+  U8: 1,
+  BOOL: 1,
+};
+
+/** One tensor as read: its original dtype, its shape and its values converted to float32 (row-major). */
+export interface SafetensorsTensor {
+  dtype: SafetensorsDtype;
+  shape: number[];
+  data: Float32Array;
+}
+
+/** A tensor to write: float32 values (row-major) and a shape whose product equals `data.length`. */
+export interface TensorToWrite {
+  shape: readonly number[];
+  data: Float32Array;
+}
+
+/** The content of a safetensors file. */
+export interface SafetensorsContent {
+  /** Tensors in file-header order. */
+  tensors: Map<string, SafetensorsTensor>;
+  /** The `__metadata__` string map (empty when absent). */
+  metadata: Record<string, string>;
+}
+
+/** Largest header we accept (the official library uses 100 MB). */
+const MAX_HEADER_BYTES = 100_000_000;
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * 2 ** -14 * (frac / 1024);
+  if (exp === 0x1f) return frac ? Number.NaN : sign * Number.POSITIVE_INFINITY;
+  return sign * 2 ** (exp - 15) * (1 + frac / 1024);
+}
+
+function decode(dtype: SafetensorsDtype, bytes: Uint8Array, count: number): Float32Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float32Array(count);
+  switch (dtype) {
+    case 'F32':
+      if (LITTLE_ENDIAN) new Uint8Array(out.buffer).set(bytes);
+      else for (let i = 0; i < count; i++) out[i] = view.getFloat32(4 * i, true);
+      break;
+    case 'F64':
+      for (let i = 0; i < count; i++) out[i] = view.getFloat64(8 * i, true);
+      break;
+    case 'F16':
+      for (let i = 0; i < count; i++) out[i] = halfToFloat(view.getUint16(2 * i, true));
+      break;
+    case 'BF16': {
+      const tmp = new DataView(new ArrayBuffer(4));
+      for (let i = 0; i < count; i++) {
+        tmp.setUint32(0, view.getUint16(2 * i, true) << 16, false);
+        out[i] = tmp.getFloat32(0, false);
+      }
+      break;
+    }
+    case 'I64':
+      for (let i = 0; i < count; i++) out[i] = Number(view.getBigInt64(8 * i, true));
+      break;
+    case 'I32':
+      for (let i = 0; i < count; i++) out[i] = view.getInt32(4 * i, true);
+      break;
+    case 'I16':
+      for (let i = 0; i < count; i++) out[i] = view.getInt16(2 * i, true);
+      break;
+    case 'I8':
+      for (let i = 0; i < count; i++) out[i] = view.getInt8(i);
+      break;
+    case 'U8':
+    case 'BOOL':
+      for (let i = 0; i < count; i++) out[i] = view.getUint8(i);
+      break;
+  }
+  return out;
+}
+
+/**
+ * Parse and fully validate a safetensors byte buffer. Nothing is returned unless every tensor's header entry,
+ * offsets and byte length are consistent (no overlaps, no holes, no truncation).
+ *
+ * @param bytes the whole file
+ * @param fileName used in error messages
+ * @example
+ * const { tensors } = parseSafetensors(bytes, 'model.safetensors');
+ * tensors.get('bigs.embeddings.word_embeddings.weight')?.shape; // [V, H]
+ */
+export function parseSafetensors(bytes: Uint8Array, fileName = '<buffer>'): SafetensorsContent {
+  const fail = (msg: string): never => {
+    throw new Error(`safetensors file '${fileName}': ${msg}`);
+  };
+  if (bytes.byteLength < 8) fail(`file is ${bytes.byteLength} bytes, expected at least 8 (header length)`);
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLen64 = dv.getBigUint64(0, true);
+  if (headerLen64 > BigInt(MAX_HEADER_BYTES))
+    fail(`header length ${headerLen64} exceeds ${MAX_HEADER_BYTES}`);
+  const headerLen = Number(headerLen64);
+  if (8 + headerLen > bytes.byteLength) {
+    fail(
+      `header length ${headerLen} runs past the end of the file (${bytes.byteLength} bytes): truncated file`,
+    );
+  }
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLen)));
+  } catch (e) {
+    fail(`header is not valid UTF-8 JSON (${(e as Error).message})`);
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header))
+    fail('header must be a JSON object');
+  const dataStart = 8 + headerLen;
+  const dataLen = bytes.byteLength - dataStart;
+  const metadata: Record<string, string> = {};
+  const entries: Array<{
+    name: string;
+    dtype: SafetensorsDtype;
+    shape: number[];
+    begin: number;
+    end: number;
+  }> = [];
+  for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
+    if (name === '__metadata__') {
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+        fail('__metadata__ must be an object');
+      for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+        if (typeof v !== 'string') fail(`__metadata__['${k}'] must be a string, got ${JSON.stringify(v)}`);
+        metadata[k] = v as string;
+      }
+      continue;
+    }
+    const where = `tensor '${name}'`;
+    if (typeof raw !== 'object' || raw === null) fail(`${where}: header entry must be an object`);
+    const e = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+    if (typeof e.dtype !== 'string' || !(e.dtype in DTYPE_BYTES)) {
+      fail(
+        `${where}: unsupported dtype ${JSON.stringify(e.dtype)} (expected one of ${Object.keys(DTYPE_BYTES)})`,
+      );
+    }
+    const dtype = e.dtype as SafetensorsDtype;
+    if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+      fail(`${where}: shape must be an array of non-negative integers, got ${JSON.stringify(e.shape)}`);
+    }
+    const shape = e.shape as number[];
+    const off = e.data_offsets;
+    if (
+      !Array.isArray(off) ||
+      off.length !== 2 ||
+      !off.every((o) => Number.isSafeInteger(o) && o >= 0) ||
+      off[0] > off[1]
+    ) {
+      fail(`${where}: data_offsets must be [begin, end] with 0 <= begin <= end, got ${JSON.stringify(off)}`);
+    }
+    const [begin, end] = off as [number, number];
+    const numel = shape.reduce((a, b) => a * b, 1);
+    const expected = numel * DTYPE_BYTES[dtype];
+    if (end - begin !== expected) {
+      fail(
+        `${where}: data_offsets [${begin}, ${end}] hold ${end - begin} bytes, expected ${expected} ` +
+          `(${dtype} x shape [${shape}])`,
+      );
+    }
+    if (end > dataLen) {
+      fail(`${where}: data ends at byte ${end} but the data section has ${dataLen} bytes: truncated file`);
+    }
+    entries.push({ name, dtype, shape, begin, end });
+  }
+  // No overlaps and no holes (the official format requires the buffer to be fully indexed).
+  const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let cursor = 0;
+  for (const e of sorted) {
+    if (e.begin < cursor)
+      fail(`tensor '${e.name}': data_offsets [${e.begin}, ${e.end}] overlap another tensor`);
+    if (e.begin > cursor) fail(`tensor '${e.name}': hole in the data section before byte ${e.begin}`);
+    cursor = e.end;
+  }
+  if (cursor !== dataLen)
+    fail(`data section has ${dataLen - cursor} trailing bytes not covered by any tensor`);
+
+  const tensors = new Map<string, SafetensorsTensor>();
+  for (const e of entries) {
+    const numel = e.shape.reduce((a, b) => a * b, 1);
+    const data = decode(e.dtype, bytes.subarray(dataStart + e.begin, dataStart + e.end), numel);
+    tensors.set(e.name, { dtype: e.dtype, shape: e.shape, data });
+  }
+  return { tensors, metadata };
+}
+
+/**
+ * Serialize float32 tensors to safetensors bytes (dtype F32, header padded with spaces to a multiple of 8).
+ *
+ * @example
+ * const bytes = serializeSafetensors(new Map([['w', { shape: [2, 3], data: new Float32Array(6) }]]));
+ */
+export function serializeSafetensors(
+  tensors: Map<string, TensorToWrite> | Record<string, TensorToWrite>,
+  metadata: Record<string, string> = {},
+): Uint8Array {
+  const list = tensors instanceof Map ? [...tensors] : Object.entries(tensors);
+  const header: Record<string, unknown> = {};
+  if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
+  let offset = 0;
+  for (const [name, t] of list) {
+    if (name === '__metadata__')
+      throw new Error(`serializeSafetensors: '__metadata__' is not a valid tensor name`);
+    const numel = t.shape.reduce((a, b) => a * b, 1);
+    if (!t.shape.every((d) => Number.isSafeInteger(d) && d >= 0) || numel !== t.data.length) {
+      throw new Error(
+        `serializeSafetensors: tensor '${name}' has shape [${t.shape}] (${numel} values) but ${t.data.length} values`,
+      );
+    }
+    header[name] = { dtype: 'F32', shape: [...t.shape], data_offsets: [offset, offset + 4 * numel] };
+    offset += 4 * numel;
+  }
+  let json = JSON.stringify(header);
+  let jsonBytes = new TextEncoder().encode(json);
+  const pad = (8 - (jsonBytes.byteLength % 8)) % 8;
+  if (pad > 0) {
+    json += ' '.repeat(pad);
+    jsonBytes = new TextEncoder().encode(json);
+  }
+  const out = new Uint8Array(8 + jsonBytes.byteLength + offset);
+  const dv = new DataView(out.buffer);
+  dv.setBigUint64(0, BigInt(jsonBytes.byteLength), true);
+  out.set(jsonBytes, 8);
+  let pos = 8 + jsonBytes.byteLength;
+  for (const [, t] of list) {
+    if (LITTLE_ENDIAN) out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), pos);
+    else for (let i = 0; i < t.data.length; i++) dv.setFloat32(pos + 4 * i, t.data[i]!, true);
+    pos += 4 * t.data.length;
+  }
+  return out;
+}
+
+/**
+ * Read and validate a `.safetensors` file (F32 / F16 / BF16 / F64 / integer dtypes → float32).
+ * Throws an Error naming the file (and tensor) when the file is truncated or corrupt.
+ *
+ * @example
+ * const { tensors, metadata } = await readSafetensors('run/model.safetensors');
+ */
+export async function readSafetensors(path: string): Promise<SafetensorsContent> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    throw new Error(`safetensors file '${path}': cannot read (${(e as Error).message})`);
+  }
+  return parseSafetensors(bytes, path);
+}
+
+/**
+ * Write bytes atomically: a temp file in the same directory, then rename over `path`.
+ * A crash leaves either the old file or the new one, never a partial file.
+ */
+export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    await writeFile(tmp, bytes);
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/**
+ * Write float32 tensors to a `.safetensors` file atomically (temp file + rename).
+ *
+ * @example
+ * await writeSafetensors('run/optimizer.safetensors', { 'm.w': { shape: [4], data: new Float32Array(4) } },
+ *   { step: '10' });
+ */
+export async function writeSafetensors(
+  path: string,
+  tensors: Map<string, TensorToWrite> | Record<string, TensorToWrite>,
+  metadata: Record<string, string> = {},
+): Promise<void> {
+  await writeFileAtomic(path, serializeSafetensors(tensors, metadata));
+}
