@@ -1,1 +1,31 @@
-export {};
+/**
+ * Long convolutions with gradients: y = conv(u, K) + D·u, causal or anticausal, shared [L] or per-channel [H, L]
+ * kernels, by Toeplitz matmul, fft.js custom op, tf.spectral, or `auto` (measured crossover).
+ */
+export type { ConvDirection, ConvStrategy, LongConvOptions } from './types.js';
+export { longConv, resolveConvStrategy } from './long-conv.js';
+export { longConvReference, longConvReferenceGrad } from './reference.js';
+export {
+  DEFAULT_CONV_CROSSOVER_BACKEND,
+  getConvCrossover,
+  MEASURED_CONV_CROSSOVER,
+  setConvCrossover,
+} from './crossover.js';
+export { fftSize, fftConvBackward, fftConvForward } from './fft-core.js';
+export {
+  fftConv,
+  fftConvPortable,
+  LONG_CONV_FFT,
+  LONG_CONV_FFT_GRAD,
+  registerFftConvKernels,
+} from './fft-op.js';
+export { toeplitzConv } from './toeplitz.js';
+export {
+  registerToeplitzKernels,
+  TOEPLITZ_BUILD,
+  TOEPLITZ_DIAG_SUM,
+  toeplitzBuildOps,
+  toeplitzDiagSumOps,
+} from './toeplitz-ops.js';
+export { backendHasSpectral, spectralConv } from './spectral.js';
+export { validateConvShapes } from './validate.js';

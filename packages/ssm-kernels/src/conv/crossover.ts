@@ -1,0 +1,42 @@
+/**
+ * Crossover length per backend for `strategy: 'auto'` with a shared kernel: L ≤ crossover → Toeplitz matmul,
+ * L > crossover → FFT. Measured with `tools/bench/src/cases/long-conv-crossover.ts` (fwd+bwd, B·H = 8·768);
+ * the command and the numbers are in the package README ("Long convolution").
+ */
+export const MEASURED_CONV_CROSSOVER: Readonly<Record<string, number>> = {
+  /** wasm, 1 thread, SIMD. */
+  wasm: 256,
+  /** pure-JS cpu backend. */
+  cpu: 16,
+};
+
+/** Backends with no measurement use this row (unmeasured: the wasm number). */
+export const DEFAULT_CONV_CROSSOVER_BACKEND = 'wasm';
+
+const overrides = new Map<string, number>();
+
+/**
+ * Overrides the crossover length for one backend name (e.g. after enabling wasm threads, or for 'tensorflow').
+ * Pass `null` to drop the override.
+ * @example
+ * setConvCrossover('wasm', 512); // shared-kernel convs with L ≤ 512 use Toeplitz on wasm
+ */
+export function setConvCrossover(backend: string, L: number | null): void {
+  if (L === null) {
+    overrides.delete(backend);
+    return;
+  }
+  if (!Number.isFinite(L) || L < 0) {
+    throw new Error(`setConvCrossover: L must be a finite number ≥ 0, got ${L}`);
+  }
+  overrides.set(backend, L);
+}
+
+/** Crossover length used by `auto` on a backend: the override, else the measured table, else the default row. */
+export function getConvCrossover(backend: string): number {
+  return (
+    overrides.get(backend) ??
+    MEASURED_CONV_CROSSOVER[backend] ??
+    MEASURED_CONV_CROSSOVER[DEFAULT_CONV_CROSSOVER_BACKEND]!
+  );
+}

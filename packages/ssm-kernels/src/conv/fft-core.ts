@@ -1,0 +1,279 @@
+import FFT from 'fft.js';
+
+/**
+ * Plain-JS FFT long convolution on typed arrays (fft.js, radix-4, float64 work buffers).
+ *
+ * Layout: u, y, dy are row-major [B, L, H] (channels last); k is [L] (shared) or [H, L] (per channel).
+ * The FFT size N is the smallest power of two ≥ 2L, so the circular convolution equals the linear one.
+ * Two real channels (h, h+1) share one complex transform: z = x_h + i·x_{h+1}.
+ *
+ * Causal:      Y = U·K,        du = IFFT(DY·conj K),  dk = Σ IFFT(DY·conj U)
+ * Anticausal:  Y = U·conj K,   du = IFFT(DY·K),       dk = Σ IFFT(U·conj DY) = Σ IFFT(conj(DY·conj U))
+ */
+
+const fftCache = new Map<number, FFT>();
+
+/** FFT size used for length L: the smallest power of two ≥ max(2, 2L). */
+export function fftSize(L: number): number {
+  let n = 2;
+  while (n < 2 * L) n *= 2;
+  return n;
+}
+
+function getFft(n: number): FFT {
+  let f = fftCache.get(n);
+  if (f === undefined) {
+    f = new FFT(n);
+    fftCache.set(n, f);
+  }
+  return f;
+}
+
+/**
+ * Spectra of G real kernels of length L (zero-padded to N), two per complex transform.
+ * @returns Float64Array [G, 2N] (interleaved re, im)
+ */
+function kernelSpectra(k: ArrayLike<number>, G: number, L: number, N: number, fft: FFT): Float64Array {
+  const out = new Float64Array(G * 2 * N); // [G, 2N]
+  const inBuf = new Float64Array(2 * N); // [2N], only the first 2L entries are ever written
+  const spec = new Float64Array(2 * N); // [2N]
+  for (let g = 0; g < G; g += 2) {
+    const two = g + 1 < G;
+    for (let t = 0; t < L; t++) {
+      inBuf[2 * t] = k[g * L + t]!;
+      inBuf[2 * t + 1] = two ? k[(g + 1) * L + t]! : 0;
+    }
+    fft.transform(spec, inBuf);
+    const o1 = g * 2 * N;
+    const o2 = o1 + 2 * N;
+    for (let f = 0; f < N; f++) {
+      const nf = (N - f) & (N - 1);
+      const zr = spec[2 * f]!;
+      const zi = spec[2 * f + 1]!;
+      const wr = spec[2 * nf]!;
+      const wi = spec[2 * nf + 1]!;
+      out[o1 + 2 * f] = 0.5 * (zr + wr);
+      out[o1 + 2 * f + 1] = 0.5 * (zi - wi);
+      if (two) {
+        out[o2 + 2 * f] = 0.5 * (zi + wi);
+        out[o2 + 2 * f + 1] = 0.5 * (wr - zr);
+      }
+    }
+  }
+  return out;
+}
+
+/** Loads channels (h, h+1) of batch b (h+1 only if `two`) into the interleaved buffer; the tail stays zero. */
+function loadPair(
+  x: ArrayLike<number>,
+  base: number,
+  H: number,
+  L: number,
+  two: boolean,
+  buf: Float64Array,
+): void {
+  for (let t = 0, i = base; t < L; t++, i += H) {
+    buf[2 * t] = x[i]!;
+    buf[2 * t + 1] = two ? x[i + 1]! : 0;
+  }
+}
+
+function storePair(
+  out: Float32Array,
+  base: number,
+  H: number,
+  L: number,
+  two: boolean,
+  buf: Float64Array,
+): void {
+  for (let t = 0, i = base; t < L; t++, i += H) {
+    out[i] = buf[2 * t]!;
+    if (two) out[i + 1] = buf[2 * t + 1]!;
+  }
+}
+
+/**
+ * Forward FFT convolution without the D term.
+ * @returns y, Float32Array [B, L, H]
+ */
+export function fftConvForward(
+  u: ArrayLike<number>,
+  k: ArrayLike<number>,
+  B: number,
+  L: number,
+  H: number,
+  sharedKernel: boolean,
+  anticausal: boolean,
+): Float32Array {
+  const N = fftSize(L);
+  const fft = getFft(N);
+  const G = sharedKernel ? 1 : H;
+  const kf = kernelSpectra(k, G, L, N, fft); // [G, 2N]
+  const s = anticausal ? -1 : 1; // conj(K) for anticausal
+  const y = new Float32Array(B * L * H); // [B, L, H]
+  const inBuf = new Float64Array(2 * N);
+  const spec = new Float64Array(2 * N);
+  const w = new Float64Array(2 * N);
+  const outBuf = new Float64Array(2 * N);
+  for (let b = 0; b < B; b++) {
+    for (let h = 0; h < H; h += 2) {
+      const two = h + 1 < H;
+      const base = b * L * H + h;
+      loadPair(u, base, H, L, two, inBuf);
+      fft.transform(spec, inBuf);
+      if (sharedKernel) {
+        // K real ⇒ IFFT((X1 + iX2)·K) = y1 + i·y2: no unpacking needed.
+        for (let f = 0; f < N; f++) {
+          const xr = spec[2 * f]!;
+          const xi = spec[2 * f + 1]!;
+          const kr = kf[2 * f]!;
+          const ki = s * kf[2 * f + 1]!;
+          w[2 * f] = xr * kr - xi * ki;
+          w[2 * f + 1] = xr * ki + xi * kr;
+        }
+      } else {
+        const o1 = h * 2 * N;
+        const o2 = o1 + 2 * N;
+        for (let f = 0; f < N; f++) {
+          const nf = (N - f) & (N - 1);
+          const zr = spec[2 * f]!;
+          const zi = spec[2 * f + 1]!;
+          const vr = spec[2 * nf]!;
+          const vi = spec[2 * nf + 1]!;
+          // X1 = (Z + conj Z[−f]) / 2, X2 = (Z − conj Z[−f]) / 2i
+          const x1r = 0.5 * (zr + vr);
+          const x1i = 0.5 * (zi - vi);
+          const k1r = kf[o1 + 2 * f]!;
+          const k1i = s * kf[o1 + 2 * f + 1]!;
+          let wr = x1r * k1r - x1i * k1i;
+          let wi = x1r * k1i + x1i * k1r;
+          if (two) {
+            const x2r = 0.5 * (zi + vi);
+            const x2i = 0.5 * (vr - zr);
+            const k2r = kf[o2 + 2 * f]!;
+            const k2i = s * kf[o2 + 2 * f + 1]!;
+            // + i·(X2·K2)
+            wr -= x2r * k2i + x2i * k2r;
+            wi += x2r * k2r - x2i * k2i;
+          }
+          w[2 * f] = wr;
+          w[2 * f + 1] = wi;
+        }
+      }
+      fft.inverseTransform(outBuf, w);
+      storePair(y, base, H, L, two, outBuf);
+    }
+  }
+  return y;
+}
+
+/**
+ * Backward FFT convolution (gradient of Σ dy·y with respect to u and k; the D term is not included).
+ * @returns du Float32Array [B, L, H] and dk Float32Array [L] (shared) or [H, L]
+ */
+export function fftConvBackward(
+  dy: ArrayLike<number>,
+  u: ArrayLike<number>,
+  k: ArrayLike<number>,
+  B: number,
+  L: number,
+  H: number,
+  sharedKernel: boolean,
+  anticausal: boolean,
+): { du: Float32Array; dk: Float32Array } {
+  const N = fftSize(L);
+  const half = N / 2;
+  const fft = getFft(N);
+  const G = sharedKernel ? 1 : H;
+  const kf = kernelSpectra(k, G, L, N, fft); // [G, 2N]
+  const s = anticausal ? 1 : -1; // du uses conj(K) for causal, K for anticausal
+  const du = new Float32Array(B * L * H); // [B, L, H]
+  const dk = new Float32Array(G * L); // [G, L]
+  const inBuf = new Float64Array(2 * N);
+  const specD = new Float64Array(2 * N);
+  const specU = new Float64Array(2 * N);
+  const w = new Float64Array(2 * N);
+  const outBuf = new Float64Array(2 * N);
+  // P = Σ DY·conj(U), Hermitian, so only f ∈ [0, N/2] is accumulated.
+  const p1 = new Float64Array(2 * N);
+  const p2 = sharedKernel ? p1 : new Float64Array(2 * N);
+
+  const finishDk = (pa: Float64Array, pb: Float64Array | null, ga: number): void => {
+    // IFFT(Pa' + i·Pb') = dk_a + i·dk_b, with P' = P (causal) or conj(P) (anticausal); fill f > N/2 by symmetry.
+    const c = anticausal ? -1 : 1;
+    for (let f = 0; f <= half; f++) {
+      const ar = pa[2 * f]!;
+      const ai = c * pa[2 * f + 1]!;
+      const br = pb === null ? 0 : pb[2 * f]!;
+      const bi = pb === null ? 0 : c * pb[2 * f + 1]!;
+      w[2 * f] = ar - bi;
+      w[2 * f + 1] = ai + br;
+      if (f > 0 && f < half) {
+        const nf = N - f;
+        // Pa'[−f] = conj(Pa'[f]) and likewise for Pb'
+        w[2 * nf] = ar + bi;
+        w[2 * nf + 1] = -ai + br;
+      }
+    }
+    fft.inverseTransform(outBuf, w);
+    for (let t = 0; t < L; t++) {
+      dk[ga * L + t] = outBuf[2 * t]!;
+      if (pb !== null) dk[(ga + 1) * L + t] = outBuf[2 * t + 1]!;
+    }
+  };
+
+  for (let h = 0; h < H; h += 2) {
+    const two = h + 1 < H;
+    const o1 = sharedKernel ? 0 : h * 2 * N;
+    const o2 = sharedKernel || !two ? o1 : o1 + 2 * N; // unused channel: any valid spectrum (D2 = 0)
+    if (!sharedKernel) {
+      p1.fill(0);
+      p2.fill(0);
+    }
+    for (let b = 0; b < B; b++) {
+      const base = b * L * H + h;
+      loadPair(dy, base, H, L, two, inBuf);
+      fft.transform(specD, inBuf);
+      loadPair(u, base, H, L, two, inBuf);
+      fft.transform(specU, inBuf);
+      for (let f = 0; f < N; f++) {
+        const nf = (N - f) & (N - 1);
+        const zr = specD[2 * f]!;
+        const zi = specD[2 * f + 1]!;
+        const vr = specD[2 * nf]!;
+        const vi = specD[2 * nf + 1]!;
+        const d1r = 0.5 * (zr + vr);
+        const d1i = 0.5 * (zi - vi);
+        const d2r = 0.5 * (zi + vi);
+        const d2i = 0.5 * (vr - zr);
+        // du: W = D1·K1' + i·D2·K2'
+        const k1r = kf[o1 + 2 * f]!;
+        const k1i = s * kf[o1 + 2 * f + 1]!;
+        const k2r = kf[o2 + 2 * f]!;
+        const k2i = s * kf[o2 + 2 * f + 1]!;
+        w[2 * f] = d1r * k1r - d1i * k1i - (d2r * k2i + d2i * k2r);
+        w[2 * f + 1] = d1r * k1i + d1i * k1r + (d2r * k2r - d2i * k2i);
+        if (f <= half) {
+          const ar = specU[2 * f]!;
+          const ai = specU[2 * f + 1]!;
+          const cr = specU[2 * nf]!;
+          const ci = specU[2 * nf + 1]!;
+          const u1r = 0.5 * (ar + cr);
+          const u1i = 0.5 * (ai - ci);
+          const u2r = 0.5 * (ai + ci);
+          const u2i = 0.5 * (cr - ar);
+          // P += D·conj(U)
+          p1[2 * f] = p1[2 * f]! + d1r * u1r + d1i * u1i;
+          p1[2 * f + 1] = p1[2 * f + 1]! + d1i * u1r - d1r * u1i;
+          p2[2 * f] = p2[2 * f]! + d2r * u2r + d2i * u2i;
+          p2[2 * f + 1] = p2[2 * f + 1]! + d2i * u2r - d2r * u2i;
+        }
+      }
+      fft.inverseTransform(outBuf, w);
+      storePair(du, base, H, L, two, outBuf);
+    }
+    if (!sharedKernel) finishDk(p1, two ? p2 : null, h);
+  }
+  if (sharedKernel) finishDk(p1, null, 0);
+  return { du, dk };
+}
