@@ -1,1 +1,13 @@
-export {};
+export {
+  type BackendAvailability,
+  type BackendRequest,
+  type EngineInfo,
+  type EngineVariant,
+  getEngineInfo,
+  type InitEngineOptions,
+  initEngine,
+  listAvailableBackends,
+} from './init-engine.js';
+export { UNSORTED_SEGMENT_SUM, unsortedSegmentSumValues } from './register-unsorted-segment-sum.js';
+export { assertWasmHeapBelow, WASM_HEAP_MAX_BYTES, wasmHeapBytes } from './wasm-heap.js';
+export { WASM_THREADS_SHIM_VERSION } from './wasm-threads.js';
