@@ -56,7 +56,11 @@ describe('BiGSConfig', () => {
   it('round-trips through snake_case JSON, keeping HF bookkeeping keys', () => {
     const c = createConfig({ ...TINY, numLabels: 3, semantics: 'pytorch' });
     expect(c.blockGelu).toBe('erf');
-    const json: Record<string, unknown> = { ...configToJSON(c), transformers_version: '4.26.0', _name_or_path: 'x' };
+    const json: Record<string, unknown> = {
+      ...configToJSON(c),
+      transformers_version: '4.26.0',
+      _name_or_path: 'x',
+    };
     expect(json.vocab_size).toBe(50);
     expect(json.model_type).toBe('BiGS');
     expect(
