@@ -86,12 +86,15 @@ export function longConvReferenceGrad(
       const kOff = sharedKernel ? 0 : h * L;
       for (let t = 0; t < L; t++) {
         const g = dy[(b * L + t) * H + h]!;
-        if (dd.length > 0) dd[dd.length === 1 ? 0 : h] += g * u[(b * L + t) * H + h]!;
+        if (dd.length > 0) {
+          const i = dd.length === 1 ? 0 : h;
+          dd[i] = dd[i]! + g * u[(b * L + t) * H + h]!;
+        }
         // causal: y[t] += k[j]·u[t−j]; anticausal: y[t] += k[j]·u[t+j]
         for (let j = 0; j < L; j++) {
           const s = anti ? t + j : t - j;
           if (s < 0 || s >= L) continue;
-          dk[kOff + j] += g * u[(b * L + s) * H + h]!;
+          dk[kOff + j] = dk[kOff + j]! + g * u[(b * L + s) * H + h]!;
         }
       }
     }
