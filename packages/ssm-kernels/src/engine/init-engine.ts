@@ -132,7 +132,7 @@ function isNotFound(e: unknown): boolean {
   return (
     code === 'ERR_MODULE_NOT_FOUND' ||
     code === 'MODULE_NOT_FOUND' ||
-    /Cannot find (module|package)|Failed to load url|Failed to resolve/.test(msg)
+    /Cannot find (module|package)|Failed to load url|Failed to resolve|Could not resolve/.test(msg)
   );
 }
 
