@@ -4,4 +4,8 @@
  * contract and registry (bidirectional S4D, self-attention, user-defined), and the paper's two block
  * architectures, GATED (BiGS) and STACK (transformer), each with either routing.
  */
+
+export * from './blocks/index.js';
+export * from './layers/index.js';
 export * from './module/index.js';
+export * from './routing/index.js';
