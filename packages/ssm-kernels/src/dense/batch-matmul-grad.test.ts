@@ -128,12 +128,16 @@ describe.each(['cpu', 'wasm'] as const)('fast BatchMatMul gradient on %s', (back
     const fast = gradsOf(c);
     expect(tf.memory().numTensors).toBe(before);
     const exact = oracle(c);
-    fast.forEach((g, i) => expect(maxErr(g, exact[i]!)).toBeLessThan(1e-5));
+    fast.forEach((g, i) => {
+      expect(maxErr(g, exact[i]!)).toBeLessThan(1e-5);
+    });
     if (c.defaultWorks) {
       uninstallFastMatMulGradient();
       const reference = gradsOf(c);
       installFastMatMulGradient();
-      fast.forEach((g, i) => expect(maxErr(g, reference[i]!)).toBeLessThan(1e-6));
+      fast.forEach((g, i) => {
+        expect(maxErr(g, reference[i]!)).toBeLessThan(1e-6);
+      });
     }
   });
 });

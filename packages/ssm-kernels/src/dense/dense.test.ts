@@ -121,7 +121,9 @@ describe.each(['cpu', 'wasm'] as const)('dense on %s', (backend) => {
     const reference = grads((x, w, b) => denseReference(x, w, b));
     installFastMatMulGradient();
     expect(ours.length).toBe(reference.length);
-    ours.forEach((g, i) => expect(maxRelErr(g, reference[i]!)).toBeLessThan(1e-5));
+    ours.forEach((g, i) => {
+      expect(maxRelErr(g, reference[i]!)).toBeLessThan(1e-5);
+    });
     // float64 central differences of the same loss
     const L = (x: number[], w: number[], b: number[] | null) => lossF64(x, w, b, rv, rows, c.inDim, c.outDim);
     expect(

@@ -42,12 +42,9 @@ describe('UnsortedSegmentSum on wasm', () => {
   ])('equals cpu: $name', async ({ shape, ids, n, dtype }) => {
     const size = shape.reduce((a, b) => a * b, 1);
     const values = Array.from({ length: size }, (_, i) => (dtype === 'int32' ? i - 3 : Math.sin(i)));
-    const idShape = [ids.length];
     const run = () =>
       tf.tidy(() =>
-        tf
-          .unsortedSegmentSum(tf.tensor(values, shape, dtype), tf.tensor(ids, idShape, 'int32'), n)
-          .arraySync(),
+        tf.unsortedSegmentSum(tf.tensor(values, shape, dtype), tf.tensor1d(ids, 'int32'), n).arraySync(),
       );
     const cpu = await on('cpu', run);
     const before = (await on('wasm', () => tf.memory().numTensors)) as number;
