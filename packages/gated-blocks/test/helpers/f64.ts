@@ -4,11 +4,12 @@
  * Arrays are row-major Float64Array; a "matrix" is [rows, cols].
  */
 import { type BackendRequest, initEngine } from '@bigs/ssm-kernels';
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 
 /** Switch the tfjs backend for a test (single-threaded wasm for determinism). */
 export async function useBackend(backend: Extract<BackendRequest, 'cpu' | 'wasm'>): Promise<void> {
   await initEngine({ backend, threads: 1, quiet: true });
+  if (tf.getBackend() !== backend) throw new Error(`useBackend: wanted ${backend}, got ${tf.getBackend()}`);
 }
 
 export const f64 = (t: tf.Tensor): Float64Array => Float64Array.from(t.dataSync() as Float32Array);
