@@ -431,9 +431,9 @@ export class BertTokenizer {
       let t = this.idToToken(id);
       if (!first) t = t.startsWith(prefix) ? t.slice(prefix.length) : ` ${t}`;
       first = false;
-      out += cleanup ? cleanupSpaces(t) : t;
+      out += t;
     }
-    return out;
+    return cleanup ? cleanupSpaces(out) : out;
   }
 }
 
@@ -444,7 +444,7 @@ function cut(s: SeqEncoding, n: number): void {
   s.words.length = n;
 }
 
-/** HF `tokenizers` decoders::wordpiece::cleanup, applied per token. */
+/** `clean_up_tokenization` of HF transformers (the WordPiece decoder's `cleanup`), on the joined text. */
 function cleanupSpaces(s: string): string {
   return s
     .replaceAll(' .', '.')
