@@ -14,6 +14,8 @@ describe('fft-core (fft.js on typed arrays)', () => {
     [1, 33, 4],
     [3, 16, 1],
     [2, 64, 5],
+    [2, 7, 19], // more than one 16-channel group, odd H
+    [1, 20, 34],
   ] as const) {
     for (const shared of [true, false]) {
       for (const anticausal of [false, true]) {

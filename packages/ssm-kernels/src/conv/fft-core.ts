@@ -63,34 +63,47 @@ function kernelSpectra(k: ArrayLike<number>, G: number, L: number, N: number, ff
   return out;
 }
 
-/** Loads channels (h, h+1) of batch b (h+1 only if `two`) into the interleaved buffer; the tail stays zero. */
-function loadPair(
+/** Channels handled together: one 64-byte cache line of float32, i.e. 8 complex transforms of 2 channels each. */
+const GROUP = 16;
+
+/**
+ * Loads channels [h0, h0 + nch) of one batch row-block (base = b·L·H + h0) into interleaved pair buffers:
+ * channel h0 + j goes to bufs[j >> 1], real part if j is even, imaginary part if odd. Reads are row-contiguous.
+ * Only the first 2L entries of each buffer are written; the tail stays zero.
+ */
+function loadGroup(
   x: ArrayLike<number>,
   base: number,
   H: number,
   L: number,
-  two: boolean,
-  buf: Float64Array,
+  nch: number,
+  bufs: Float64Array[],
 ): void {
-  for (let t = 0, i = base; t < L; t++, i += H) {
-    buf[2 * t] = x[i]!;
-    buf[2 * t + 1] = two ? x[i + 1]! : 0;
+  for (let t = 0; t < L; t++) {
+    const row = base + t * H;
+    for (let j = 0; j < nch; j++) bufs[j >> 1]![2 * t + (j & 1)] = x[row + j]!;
+  }
+  if (nch & 1) {
+    const last = bufs[nch >> 1]!;
+    for (let t = 0; t < L; t++) last[2 * t + 1] = 0;
   }
 }
 
-function storePair(
+function storeGroup(
   out: Float32Array,
   base: number,
   H: number,
   L: number,
-  two: boolean,
-  buf: Float64Array,
+  nch: number,
+  bufs: Float64Array[],
 ): void {
-  for (let t = 0, i = base; t < L; t++, i += H) {
-    out[i] = buf[2 * t]!;
-    if (two) out[i + 1] = buf[2 * t + 1]!;
+  for (let t = 0; t < L; t++) {
+    const row = base + t * H;
+    for (let j = 0; j < nch; j++) out[row + j] = bufs[j >> 1]![2 * t + (j & 1)]!;
   }
 }
+
+const makeBufs = (n: number): Float64Array[] => Array.from({ length: GROUP / 2 }, () => new Float64Array(n));
 
 /**
  * Forward FFT convolution without the D term.
@@ -111,57 +124,55 @@ export function fftConvForward(
   const kf = kernelSpectra(k, G, L, N, fft); // [G, 2N]
   const s = anticausal ? -1 : 1; // conj(K) for anticausal
   const y = new Float32Array(B * L * H); // [B, L, H]
-  const inBuf = new Float64Array(2 * N);
+  const inBufs = makeBufs(2 * N); // GROUP/2 × [2N]
+  const outBufs = makeBufs(2 * N); // GROUP/2 × [2N]
   const spec = new Float64Array(2 * N);
   const w = new Float64Array(2 * N);
-  const outBuf = new Float64Array(2 * N);
   for (let b = 0; b < B; b++) {
-    for (let h = 0; h < H; h += 2) {
-      const two = h + 1 < H;
-      const base = b * L * H + h;
-      loadPair(u, base, H, L, two, inBuf);
-      fft.transform(spec, inBuf);
-      if (sharedKernel) {
-        // K real ⇒ IFFT((X1 + iX2)·K) = y1 + i·y2: no unpacking needed.
-        for (let f = 0; f < N; f++) {
-          const xr = spec[2 * f]!;
-          const xi = spec[2 * f + 1]!;
-          const kr = kf[2 * f]!;
-          const ki = s * kf[2 * f + 1]!;
-          w[2 * f] = xr * kr - xi * ki;
-          w[2 * f + 1] = xr * ki + xi * kr;
-        }
-      } else {
-        const o1 = h * 2 * N;
-        const o2 = o1 + 2 * N;
-        for (let f = 0; f < N; f++) {
-          const nf = (N - f) & (N - 1);
-          const zr = spec[2 * f]!;
-          const zi = spec[2 * f + 1]!;
-          const vr = spec[2 * nf]!;
-          const vi = spec[2 * nf + 1]!;
-          // X1 = (Z + conj Z[−f]) / 2, X2 = (Z − conj Z[−f]) / 2i
-          const x1r = 0.5 * (zr + vr);
-          const x1i = 0.5 * (zi - vi);
-          const k1r = kf[o1 + 2 * f]!;
-          const k1i = s * kf[o1 + 2 * f + 1]!;
-          let wr = x1r * k1r - x1i * k1i;
-          let wi = x1r * k1i + x1i * k1r;
-          if (two) {
+    for (let h0 = 0; h0 < H; h0 += GROUP) {
+      const nch = Math.min(GROUP, H - h0);
+      const base = b * L * H + h0;
+      loadGroup(u, base, H, L, nch, inBufs);
+      for (let p = 0; 2 * p < nch; p++) {
+        const h = h0 + 2 * p;
+        const two = 2 * p + 1 < nch;
+        fft.transform(spec, inBufs[p]!);
+        if (sharedKernel) {
+          // K real ⇒ IFFT((X1 + iX2)·K) = y1 + i·y2: no unpacking needed.
+          for (let f = 0; f < N; f++) {
+            const xr = spec[2 * f]!;
+            const xi = spec[2 * f + 1]!;
+            const kr = kf[2 * f]!;
+            const ki = s * kf[2 * f + 1]!;
+            w[2 * f] = xr * kr - xi * ki;
+            w[2 * f + 1] = xr * ki + xi * kr;
+          }
+        } else {
+          const o1 = h * 2 * N;
+          const o2 = two ? o1 + 2 * N : o1;
+          for (let f = 0; f < N; f++) {
+            const nf = (N - f) & (N - 1);
+            const zr = spec[2 * f]!;
+            const zi = spec[2 * f + 1]!;
+            const vr = spec[2 * nf]!;
+            const vi = spec[2 * nf + 1]!;
+            // X1 = (Z + conj Z[−f]) / 2, X2 = (Z − conj Z[−f]) / 2i
+            const x1r = 0.5 * (zr + vr);
+            const x1i = 0.5 * (zi - vi);
             const x2r = 0.5 * (zi + vi);
             const x2i = 0.5 * (vr - zr);
+            const k1r = kf[o1 + 2 * f]!;
+            const k1i = s * kf[o1 + 2 * f + 1]!;
             const k2r = kf[o2 + 2 * f]!;
             const k2i = s * kf[o2 + 2 * f + 1]!;
-            // + i·(X2·K2)
-            wr -= x2r * k2i + x2i * k2r;
-            wi += x2r * k2r - x2i * k2i;
+            // W = X1·K1 + i·(X2·K2)
+            w[2 * f] = x1r * k1r - x1i * k1i - (x2r * k2i + x2i * k2r);
+            w[2 * f + 1] = x1r * k1i + x1i * k1r + (x2r * k2r - x2i * k2i);
           }
-          w[2 * f] = wr;
-          w[2 * f + 1] = wi;
         }
+        fft.inverseTransform(outBufs[p]!, w);
       }
-      fft.inverseTransform(outBuf, w);
-      storePair(y, base, H, L, two, outBuf);
+      storeGroup(y, base, H, L, nch, outBufs);
     }
   }
   return y;
@@ -189,14 +200,16 @@ export function fftConvBackward(
   const s = anticausal ? 1 : -1; // du uses conj(K) for causal, K for anticausal
   const du = new Float32Array(B * L * H); // [B, L, H]
   const dk = new Float32Array(G * L); // [G, L]
-  const inBuf = new Float64Array(2 * N);
+  const dyBufs = makeBufs(2 * N);
+  const uBufs = makeBufs(2 * N);
+  const outBufs = makeBufs(2 * N);
   const specD = new Float64Array(2 * N);
   const specU = new Float64Array(2 * N);
   const w = new Float64Array(2 * N);
   const outBuf = new Float64Array(2 * N);
-  // P = Σ DY·conj(U), Hermitian, so only f ∈ [0, N/2] is accumulated.
-  const p1 = new Float64Array(2 * N);
-  const p2 = sharedKernel ? p1 : new Float64Array(2 * N);
+  // P = Σ DY·conj(U), Hermitian, so only f ∈ [0, N/2] is accumulated. Shared: one P; per channel: one per channel
+  // of the current group.
+  const acc = Array.from({ length: sharedKernel ? 1 : GROUP }, () => new Float64Array(N + 2)); // [N/2 + 1] complex
 
   const finishDk = (pa: Float64Array, pb: Float64Array | null, ga: number): void => {
     // IFFT(Pa' + i·Pb') = dk_a + i·dk_b, with P' = P (causal) or conj(P) (anticausal); fill f > N/2 by symmetry.
@@ -222,58 +235,63 @@ export function fftConvBackward(
     }
   };
 
-  for (let h = 0; h < H; h += 2) {
-    const two = h + 1 < H;
-    const o1 = sharedKernel ? 0 : h * 2 * N;
-    const o2 = sharedKernel || !two ? o1 : o1 + 2 * N; // unused channel: any valid spectrum (D2 = 0)
-    if (!sharedKernel) {
-      p1.fill(0);
-      p2.fill(0);
-    }
+  for (let h0 = 0; h0 < H; h0 += GROUP) {
+    const nch = Math.min(GROUP, H - h0);
+    if (!sharedKernel) for (const a of acc) a.fill(0);
     for (let b = 0; b < B; b++) {
-      const base = b * L * H + h;
-      loadPair(dy, base, H, L, two, inBuf);
-      fft.transform(specD, inBuf);
-      loadPair(u, base, H, L, two, inBuf);
-      fft.transform(specU, inBuf);
-      for (let f = 0; f < N; f++) {
-        const nf = (N - f) & (N - 1);
-        const zr = specD[2 * f]!;
-        const zi = specD[2 * f + 1]!;
-        const vr = specD[2 * nf]!;
-        const vi = specD[2 * nf + 1]!;
-        const d1r = 0.5 * (zr + vr);
-        const d1i = 0.5 * (zi - vi);
-        const d2r = 0.5 * (zi + vi);
-        const d2i = 0.5 * (vr - zr);
-        // du: W = D1·K1' + i·D2·K2'
-        const k1r = kf[o1 + 2 * f]!;
-        const k1i = s * kf[o1 + 2 * f + 1]!;
-        const k2r = kf[o2 + 2 * f]!;
-        const k2i = s * kf[o2 + 2 * f + 1]!;
-        w[2 * f] = d1r * k1r - d1i * k1i - (d2r * k2i + d2i * k2r);
-        w[2 * f + 1] = d1r * k1i + d1i * k1r + (d2r * k2r - d2i * k2i);
-        if (f <= half) {
-          const ar = specU[2 * f]!;
-          const ai = specU[2 * f + 1]!;
-          const cr = specU[2 * nf]!;
-          const ci = specU[2 * nf + 1]!;
-          const u1r = 0.5 * (ar + cr);
-          const u1i = 0.5 * (ai - ci);
-          const u2r = 0.5 * (ai + ci);
-          const u2i = 0.5 * (cr - ar);
-          // P += D·conj(U)
-          p1[2 * f] = p1[2 * f]! + d1r * u1r + d1i * u1i;
-          p1[2 * f + 1] = p1[2 * f + 1]! + d1i * u1r - d1r * u1i;
-          p2[2 * f] = p2[2 * f]! + d2r * u2r + d2i * u2i;
-          p2[2 * f + 1] = p2[2 * f + 1]! + d2i * u2r - d2r * u2i;
+      const base = b * L * H + h0;
+      loadGroup(dy, base, H, L, nch, dyBufs);
+      loadGroup(u, base, H, L, nch, uBufs);
+      for (let p = 0; 2 * p < nch; p++) {
+        const h = h0 + 2 * p;
+        const two = 2 * p + 1 < nch;
+        const o1 = sharedKernel ? 0 : h * 2 * N;
+        const o2 = sharedKernel || !two ? o1 : o1 + 2 * N; // unused channel: any valid spectrum (D2 = 0)
+        const p1 = acc[sharedKernel ? 0 : 2 * p]!;
+        const p2 = acc[sharedKernel ? 0 : 2 * p + 1]!;
+        fft.transform(specD, dyBufs[p]!);
+        fft.transform(specU, uBufs[p]!);
+        for (let f = 0; f < N; f++) {
+          const nf = (N - f) & (N - 1);
+          const zr = specD[2 * f]!;
+          const zi = specD[2 * f + 1]!;
+          const vr = specD[2 * nf]!;
+          const vi = specD[2 * nf + 1]!;
+          const d1r = 0.5 * (zr + vr);
+          const d1i = 0.5 * (zi - vi);
+          const d2r = 0.5 * (zi + vi);
+          const d2i = 0.5 * (vr - zr);
+          // du: W = D1·K1' + i·D2·K2'
+          const k1r = kf[o1 + 2 * f]!;
+          const k1i = s * kf[o1 + 2 * f + 1]!;
+          const k2r = kf[o2 + 2 * f]!;
+          const k2i = s * kf[o2 + 2 * f + 1]!;
+          w[2 * f] = d1r * k1r - d1i * k1i - (d2r * k2i + d2i * k2r);
+          w[2 * f + 1] = d1r * k1i + d1i * k1r + (d2r * k2r - d2i * k2i);
+          if (f <= half) {
+            const ar = specU[2 * f]!;
+            const ai = specU[2 * f + 1]!;
+            const cr = specU[2 * nf]!;
+            const ci = specU[2 * nf + 1]!;
+            const u1r = 0.5 * (ar + cr);
+            const u1i = 0.5 * (ai - ci);
+            const u2r = 0.5 * (ai + ci);
+            const u2i = 0.5 * (cr - ar);
+            // P += D·conj(U)
+            p1[2 * f] = p1[2 * f]! + d1r * u1r + d1i * u1i;
+            p1[2 * f + 1] = p1[2 * f + 1]! + d1i * u1r - d1r * u1i;
+            p2[2 * f] = p2[2 * f]! + d2r * u2r + d2i * u2i;
+            p2[2 * f + 1] = p2[2 * f + 1]! + d2i * u2r - d2r * u2i;
+          }
         }
+        fft.inverseTransform(outBufs[p]!, w);
       }
-      fft.inverseTransform(outBuf, w);
-      storePair(du, base, H, L, two, outBuf);
+      storeGroup(du, base, H, L, nch, outBufs);
     }
-    if (!sharedKernel) finishDk(p1, two ? p2 : null, h);
+    if (!sharedKernel) {
+      for (let j = 0; j < nch; j += 2) finishDk(acc[j]!, j + 1 < nch ? acc[j + 1]! : null, h0 + j);
+    }
   }
-  if (sharedKernel) finishDk(p1, null, 0);
+  if (sharedKernel) finishDk(acc[0]!, null, 0);
   return { du, dk };
 }

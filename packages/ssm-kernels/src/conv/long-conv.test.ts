@@ -59,6 +59,7 @@ for (const backend of BACKENDS) {
         [2, 7, 3],
         [1, 33, 2],
         [2, 64, 4],
+        [1, 9, 17],
       ] as const) {
         for (const shared of [true, false]) {
           it(`${strategy} B=${B} L=${L} H=${H} ${shared ? 'shared' : 'per-channel'} causal+anticausal vs float64 reference`, () => {
