@@ -1,0 +1,84 @@
+/**
+ * @packageDocumentation
+ * `@bigs/trainer`: AdamW with parameter groups, learning-rate schedules, gradient clipping and accumulation,
+ * the training loop with seeded dropout contexts, atomic checkpoints with exact resume, a JSON-lines metrics
+ * log with progress display and a loss-curve SVG, plus MLM and GLUE metrics.
+ */
+export { AdamW, type AdamWConfig, type AdamWState, FINETUNE_ADAMW, PRETRAIN_ADAMW } from './optim/adamw.js';
+export { GradientAccumulator } from './optim/accumulate.js';
+export { clipByGlobalNorm, clipCoefficient, globalNorm } from './optim/clip.js';
+export {
+  type GroupOverride,
+  type ParamGroupConfig,
+  type ResolvedParam,
+  resolveParamGroups,
+} from './optim/param-groups.js';
+export {
+  learningRateAt,
+  makeSchedule,
+  type ScheduleConfig,
+  type ScheduleKind,
+  warmupStepsOf,
+} from './optim/schedule.js';
+export { RNG_SCHEME, stepSeed, trainContext } from './loop/seed.js';
+export {
+  type BiGSFlopsShape,
+  bigsTrainingFlopsPerToken,
+  denseTrainingFlopsPerToken,
+  mfu,
+} from './loop/throughput.js';
+export { Trainer, type TrainerOptions, train } from './loop/trainer.js';
+export {
+  type Batch,
+  type BatchSource,
+  type EvalFn,
+  type LossFn,
+  NonFiniteError,
+  type StepInfo,
+  type StopReason,
+  type TrainResult,
+} from './loop/types.js';
+export {
+  CHECKPOINT_PREFIX,
+  type CheckpointEntry,
+  checkpointStep,
+  latestCheckpoint,
+  listCheckpoints,
+  pruneCheckpoints,
+  removeStaleTemporaries,
+  writeCheckpointAtomic,
+} from './checkpoint/checkpoint-dir.js';
+export type { HostTensor } from './checkpoint/host-tensor.js';
+export { DEFAULT_MODEL_FILE, loadModuleWeights, saveModuleWeights } from './checkpoint/model-weights.js';
+export { decodeSafetensors, encodeSafetensors, readSafetensors } from './checkpoint/safetensors.js';
+export {
+  OPTIMIZER_FILE,
+  TRAINER_STATE_FILE,
+  type TrainerStateFile,
+  validateTrainerState,
+} from './checkpoint/trainer-state.js';
+export {
+  type LossCurveOptions,
+  niceTicks,
+  renderLossCurveSvg,
+  writeLossCurveSvg,
+} from './logging/loss-curve-svg.js';
+export { MetricsLog, type MetricsRecord, readMetrics } from './logging/metrics-log.js';
+export {
+  formatDuration,
+  type ProgressInfo,
+  type ProgressMode,
+  ProgressReporter,
+  type ProgressStream,
+} from './logging/progress.js';
+export {
+  accuracy,
+  averageRanks,
+  f1Score,
+  type GlueTask,
+  glueMetrics,
+  matthewsCorrelation,
+  pearson,
+  spearman,
+} from './metrics/glue.js';
+export { type MlmBatchStats, MlmEvalAccumulator, maskedLmStats, perplexity } from './metrics/mlm.js';
