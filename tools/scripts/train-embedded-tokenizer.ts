@@ -1,6 +1,6 @@
 // Trains the embedded uncased WordPiece vocabulary (8192 tokens) on packages/data/corpus/pretrain/*.txt and
 // writes packages/data/corpus/tokenizer/{vocab.txt,tokenizer.json,tokenizer_config.json}. Deterministic.
-//   npx tsx --conditions=@bigs/source tools/scripts/train-embedded-tokenizer.ts
+//   npx tsx tools/scripts/train-embedded-tokenizer.ts
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
