@@ -32,7 +32,12 @@ describe('GLUE TSV files', () => {
   it('CoLA: train/dev without header (4 columns, CRLF dev), test with header', async () => {
     const train = await load('cola', 'train');
     expect(train.map((e) => e.label)).toEqual([1, 1, 0]);
-    expect(train[0]).toEqual({ idx: 0, textA: "Our friends won't buy this analysis, let alone the next one we propose.", textB: null, label: 1 });
+    expect(train[0]).toEqual({
+      idx: 0,
+      textA: "Our friends won't buy this analysis, let alone the next one we propose.",
+      textB: null,
+      label: 1,
+    });
     const dev = await load('cola', 'dev');
     expect(dev[1]?.textA).toBe('The more we study verbs, the crazier they get "quoted.');
     expect(dev[1]?.label).toBe(0);
@@ -68,7 +73,9 @@ describe('GLUE TSV files', () => {
       [2, 1],
     ]);
     const dev = await load('mrpc', 'dev', dir);
-    expect(dev).toEqual([{ idx: 1, textA: 'Yucaipa owned Dominick.', textB: 'Yucaipa bought Dominick.', label: 0 }]);
+    expect(dev).toEqual([
+      { idx: 1, textA: 'Yucaipa owned Dominick.', textB: 'Yucaipa bought Dominick.', label: 0 },
+    ]);
     expect((await load('mrpc', 'test', dir))[0]?.label).toBeNull();
   });
   it('QQP: question1/question2/is_duplicate; test id/question1/question2', async () => {
@@ -82,7 +89,12 @@ describe('GLUE TSV files', () => {
   });
   it('STS-B: float scores; test without score', async () => {
     expect((await load('stsb', 'train')).map((e) => e.label)).toEqual([5, 3.8]);
-    expect((await load('stsb', 'dev'))[1]).toEqual({ idx: 1, textA: 'A young child is riding a horse.', textB: 'A child is riding a horse.', label: 4.75 });
+    expect((await load('stsb', 'dev'))[1]).toEqual({
+      idx: 1,
+      textA: 'A young child is riding a horse.',
+      textB: 'A child is riding a horse.',
+      label: 4.75,
+    });
     expect((await load('stsb', 'test'))[0]?.label).toBeNull();
   });
   it('MNLI: gold_label by header (12 / 16 / 10 columns), label order, quotes literal, CRLF', async () => {
@@ -111,7 +123,12 @@ describe('GLUE TSV files', () => {
   it('AX: diagnostic/diagnostic.tsv, test only, labels null', async () => {
     const ax = await load('ax', 'test');
     expect(ax).toHaveLength(2);
-    expect(ax[0]).toEqual({ idx: 0, textA: 'The cat sat on the mat.', textB: 'The cat did not sit on the mat.', label: null });
+    expect(ax[0]).toEqual({
+      idx: 0,
+      textA: 'The cat sat on the mat.',
+      textB: 'The cat did not sit on the mat.',
+      label: null,
+    });
     await expect(load('ax', 'train')).rejects.toThrow(/no split "train"/);
   });
   it('every task and split of the fixture reads', async () => {
@@ -125,39 +142,53 @@ describe('GLUE bad input', () => {
   const makeBad = (): string => {
     const d = tmp();
     mkdirSync(join(d, 'RTE'));
-    writeFileSync(join(d, 'RTE/train.tsv'), 'index\tsentence1\tsentence2\tlabel\n0\ta\tb\tentailment\n1\tonly two\n2\tc\td\tmaybe\n3\te\tf\tnot_entailment\n');
+    writeFileSync(
+      join(d, 'RTE/train.tsv'),
+      'index\tsentence1\tsentence2\tlabel\n0\ta\tb\tentailment\n1\tonly two\n2\tc\td\tmaybe\n3\te\tf\tnot_entailment\n',
+    );
     writeFileSync(join(d, 'RTE/dev.tsv'), '');
     return d;
   };
   it('a malformed line is an error naming file and line', async () => {
     const d = makeBad();
-    await expect(load('rte', 'train', d)).rejects.toThrow(/RTE\/train\.tsv:3: expected at least 4 tab-separated fields, got 2/);
+    await expect(load('rte', 'train', d)).rejects.toThrow(
+      /RTE\/train\.tsv:3: expected at least 4 tab-separated fields, got 2/,
+    );
   });
   it('skipMalformed skips and counts (idx keeps the file row numbering)', async () => {
     const d = makeBad();
     const report: GlueReadReport = { read: 0, skipped: 0, skippedDetails: [], files: [] };
     const out = [];
-    for await (const e of readGlue({ task: 'rte', split: 'train', dataDir: d, skipMalformed: true, report })) out.push(e);
+    for await (const e of readGlue({ task: 'rte', split: 'train', dataDir: d, skipMalformed: true, report }))
+      out.push(e);
     expect(out.map((e) => [e.idx, e.label])).toEqual([
       [0, 0],
       [3, 1],
     ]);
     expect(report.read).toBe(2);
     expect(report.skipped).toBe(2);
-    expect(report.skippedDetails[1]).toMatch(/train\.tsv:4: label "maybe" is not one of entailment, not_entailment/);
+    expect(report.skippedDetails[1]).toMatch(
+      /train\.tsv:4: label "maybe" is not one of entailment, not_entailment/,
+    );
   });
   it('empty file, missing task dir, unknown task are clear errors', async () => {
     const d = makeBad();
     await expect(load('rte', 'dev', d)).rejects.toThrow(/RTE\/dev\.tsv: empty file/);
-    await expect(load('cola', 'train', d)).rejects.toThrow(/GLUE cola train: no data found under .*CoLA\/train\.tsv/);
+    await expect(load('cola', 'train', d)).rejects.toThrow(
+      /GLUE cola train: no data found under .*CoLA\/train\.tsv/,
+    );
     await expect(load('nope', 'train', d)).rejects.toThrow(/unknown GLUE task "nope"/);
-    await expect(load('cola', 'train', join(d, 'missing'))).rejects.toThrow(/--data-dir .*missing: no such directory/);
+    await expect(load('cola', 'train', join(d, 'missing'))).rejects.toThrow(
+      /--data-dir .*missing: no such directory/,
+    );
   });
   it('a header lacking the expected columns is an error', async () => {
     const d = tmp();
     mkdirSync(join(d, 'QNLI'));
     writeFileSync(join(d, 'QNLI/train.tsv'), 'index\tsentence1\tsentence2\tlabel\n0\ta\tb\tentailment\n');
-    await expect(load('qnli', 'train', d)).rejects.toThrow(/QNLI\/train\.tsv:1: header lacks column\(s\) question, sentence/);
+    await expect(load('qnli', 'train', d)).rejects.toThrow(
+      /QNLI\/train\.tsv:1: header lacks column\(s\) question, sentence/,
+    );
   });
   it('the data dir may be the task folder itself', async () => {
     const d = tmp();

@@ -35,7 +35,9 @@ export function resolveGlueSource(dataDir: string, taskName: string, splitName: 
   const spec = glueTask(taskName);
   const split = splitName as GlueSplit;
   if (!spec.splits.includes(split)) {
-    throw new Error(`GLUE task ${spec.task} has no split "${splitName}" (expected one of ${spec.splits.join(', ')})`);
+    throw new Error(
+      `GLUE task ${spec.task} has no split "${splitName}" (expected one of ${spec.splits.join(', ')})`,
+    );
   }
   if (!isDir(dataDir)) throw new Error(`--data-dir ${dataDir}: no such directory`);
   const taskDirs = [join(dataDir, spec.dir)];
@@ -55,7 +57,12 @@ export function resolveGlueSource(dataDir: string, taskName: string, splitName: 
       const devIds = join(d, 'dev_ids.tsv');
       if (split === 'test' && existsSync(test)) return { kind: 'mrpc-original-test', file: test };
       if (split !== 'test' && existsSync(train) && existsSync(devIds)) {
-        return { kind: 'mrpc-original', trainFile: train, devIdsFile: devIds, split: split as 'train' | 'dev' };
+        return {
+          kind: 'mrpc-original',
+          trainFile: train,
+          devIdsFile: devIds,
+          split: split as 'train' | 'dev',
+        };
       }
     }
   }
@@ -71,7 +78,9 @@ export function resolveGlueSource(dataDir: string, taskName: string, splitName: 
     if (files.length > 0) return { kind: 'parquet', files };
     looked.push(join(d, `${hf}-*.parquet`));
   }
-  throw new Error(`GLUE ${spec.task} ${split}: no data found under ${dataDir} (looked for ${looked.join(', ')})`);
+  throw new Error(
+    `GLUE ${spec.task} ${split}: no data found under ${dataDir} (looked for ${looked.join(', ')})`,
+  );
 }
 
 class Malformed extends Error {}
@@ -89,7 +98,9 @@ function parseLabel(spec: GlueTaskSpec, raw: string): number {
     const n = Number(v);
     if (n >= 0 && n < spec.labelNames.length) return n;
   }
-  throw new Malformed(`label "${raw}" is not one of ${spec.labelNames.join(', ')} or 0..${spec.labelNames.length - 1}`);
+  throw new Malformed(
+    `label "${raw}" is not one of ${spec.labelNames.join(', ')} or 0..${spec.labelNames.length - 1}`,
+  );
 }
 
 function newReport(): GlueReadReport {
@@ -132,7 +143,10 @@ export async function* readGlue(opts: ReadGlueOptions): AsyncGenerator<GlueExamp
         }
         const labNum = lab === null || lab === undefined ? -1 : Number(lab);
         const label = isTest || labNum === -1 ? null : labNum;
-        if (label !== null && (!Number.isFinite(label) || (spec.labelNames && !(label >= 0 && label < spec.labelNames.length)))) {
+        if (
+          label !== null &&
+          (!Number.isFinite(label) || (spec.labelNames && !(label >= 0 && label < spec.labelNames.length)))
+        ) {
           fail(`${file}#${rowNumber}`, `label ${String(lab)} out of range`);
           continue;
         }
@@ -171,10 +185,14 @@ export async function* readGlue(opts: ReadGlueOptions): AsyncGenerator<GlueExamp
       colLabel = spec.tsvLabel && !isTest ? header.indexOf(spec.tsvLabel) : -1;
       if (colA < 0 || (spec.tsvTextB && colB < 0)) {
         const want = [spec.tsvTextA, spec.tsvTextB].filter(Boolean).join(', ');
-        throw new Error(`${file}:${lineNumber}: header lacks column(s) ${want} (header: ${header.join(' | ')})`);
+        throw new Error(
+          `${file}:${lineNumber}: header lacks column(s) ${want} (header: ${header.join(' | ')})`,
+        );
       }
       if (!isTest && spec.tsvLabel && colLabel < 0) {
-        throw new Error(`${file}:${lineNumber}: header lacks label column "${spec.tsvLabel}" (header: ${header.join(' | ')})`);
+        throw new Error(
+          `${file}:${lineNumber}: header lacks label column "${spec.tsvLabel}" (header: ${header.join(' | ')})`,
+        );
       }
       continue;
     }
@@ -195,7 +213,12 @@ export async function* readGlue(opts: ReadGlueOptions): AsyncGenerator<GlueExamp
       }
     }
     report.read++;
-    yield { idx: rowIdx, textA: fields[colA] as string, textB: colB >= 0 ? (fields[colB] as string) : null, label };
+    yield {
+      idx: rowIdx,
+      textA: fields[colA] as string,
+      textB: colB >= 0 ? (fields[colB] as string) : null,
+      label,
+    };
   }
   if (!sawLine) throw new Error(`${file}: empty file`);
   if (idx === 0) throw new Error(`${file}: no data rows after the header`);
@@ -213,7 +236,8 @@ async function* readMrpcOriginal(
   if (source.kind === 'mrpc-original') {
     devIds = new Set();
     report.files.push(source.devIdsFile);
-    for await (const { fields } of readTsv(source.devIdsFile)) devIds.add(`${fields[0]?.trim()}\t${fields[1]?.trim()}`);
+    for await (const { fields } of readTsv(source.devIdsFile))
+      devIds.add(`${fields[0]?.trim()}\t${fields[1]?.trim()}`);
   }
   report.files.push(file);
   let header: string[] | null = null;
@@ -234,7 +258,12 @@ async function* readMrpcOriginal(
     }
     if (source.kind === 'mrpc-original-test') {
       report.read++;
-      yield { idx: rowIdx, textA: get('#1 String') as string, textB: get('#2 String') as string, label: null };
+      yield {
+        idx: rowIdx,
+        textA: get('#1 String') as string,
+        textB: get('#2 String') as string,
+        label: null,
+      };
       continue;
     }
     const inDev = devIds?.has(`${get('#1 ID')?.trim()}\t${get('#2 ID')?.trim()}`) ?? false;

@@ -49,7 +49,10 @@ export interface ReadCorpusOptions extends WikiXmlOptions {
  * @example
  * for await (const doc of readCorpus(['wiki.xml.bz2', 'books/'])) doc.paragraphs;
  */
-export async function* readCorpus(paths: string[], opts: ReadCorpusOptions = {}): AsyncGenerator<CorpusDocument> {
+export async function* readCorpus(
+  paths: string[],
+  opts: ReadCorpusOptions = {},
+): AsyncGenerator<CorpusDocument> {
   for (const file of expandPaths(paths)) {
     const format = !opts.format || opts.format === 'auto' ? await detectFormat(file) : opts.format;
     switch (format) {
@@ -71,7 +74,9 @@ export async function* readCorpus(paths: string[], opts: ReadCorpusOptions = {})
         yield* readBookCorpusText(file);
         break;
       default:
-        throw new Error(`readCorpus: unknown format "${String(format)}" (expected auto, wiki-xml, wikiextractor, parquet, text)`);
+        throw new Error(
+          `readCorpus: unknown format "${String(format)}" (expected auto, wiki-xml, wikiextractor, parquet, text)`,
+        );
     }
   }
 }

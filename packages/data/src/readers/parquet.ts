@@ -31,13 +31,22 @@ export async function* readParquetRows(path: string, columns: string[]): AsyncGe
   }
   const have = metadata.schema.slice(1).map((s) => s.name);
   for (const c of columns) {
-    if (!have.includes(c)) throw new Error(`${path}: parquet column "${c}" not found (columns: ${have.join(', ')})`);
+    if (!have.includes(c))
+      throw new Error(`${path}: parquet column "${c}" not found (columns: ${have.join(', ')})`);
   }
   let rowStart = 0;
   for (const group of metadata.row_groups) {
     const n = Number(group.num_rows);
-    const rows = await parquetReadObjects({ file, metadata, columns, rowStart, rowEnd: rowStart + n, compressors });
-    for (let i = 0; i < rows.length; i++) yield { row: rows[i] as Record<string, unknown>, rowNumber: rowStart + i };
+    const rows = await parquetReadObjects({
+      file,
+      metadata,
+      columns,
+      rowStart,
+      rowEnd: rowStart + n,
+      compressors,
+    });
+    for (let i = 0; i < rows.length; i++)
+      yield { row: rows[i] as Record<string, unknown>, rowNumber: rowStart + i };
     rowStart += n;
   }
 }

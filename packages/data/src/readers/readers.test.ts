@@ -33,10 +33,17 @@ describe('cleanWikitext', () => {
   it('drops headings and lists by default, keeps them when asked; decodes entities', () => {
     const src = '== History ==\nText &amp; more&nbsp;here &#8212; ok.\n* item one\n# item two';
     expect(cleanWikitext(src)).toEqual(['Text & more here — ok.']);
-    expect(cleanWikitext(src, { keepHeadings: true, keepLists: true })).toEqual(['History', 'Text & more here — ok.', 'item one', 'item two']);
+    expect(cleanWikitext(src, { keepHeadings: true, keepLists: true })).toEqual([
+      'History',
+      'Text & more here — ok.',
+      'item one',
+      'item two',
+    ]);
   });
   it('external links keep their label; bare ones vanish; <br> is a space', () => {
-    expect(cleanWikitext('See [http://x.org the site] and [http://y.org].<br/>Done.')).toEqual(['See the site and . Done.']);
+    expect(cleanWikitext('See [http://x.org the site] and [http://y.org].<br/>Done.')).toEqual([
+      'See the site and . Done.',
+    ]);
   });
 });
 
@@ -52,7 +59,18 @@ describe('Wikipedia XML dump', () => {
       'The word anarchism comes from the Ancient Greek word anarkhia meaning "without a ruler". It is composed of the prefix an- and the word arkhos.',
     );
     const joined = a.paragraphs.join('\n');
-    for (const bad of ['{{', '}}', '[[', '<ref', 'Proudhon', 'list item', 'Category', 'Anarchismus', 'hidden', 'thumb']) {
+    for (const bad of [
+      '{{',
+      '}}',
+      '[[',
+      '<ref',
+      'Proudhon',
+      'list item',
+      'Category',
+      'Anarchismus',
+      'hidden',
+      'thumb',
+    ]) {
       expect(joined).not.toContain(bad);
     }
     expect(joined).toContain('See the website and . Done.');
@@ -60,12 +78,20 @@ describe('Wikipedia XML dump', () => {
     expect(a.source).toMatch(/enwiki-sample.*:\d+$/);
   };
   it('reads .xml', async () => expectDocs(await all(readWikipediaXml(join(FIX, 'wiki/enwiki-sample.xml')))));
-  it('reads .xml.bz2', async () => expectDocs(await all(readWikipediaXml(join(FIX, 'wiki/enwiki-sample.xml.bz2')))));
+  it('reads .xml.bz2', async () =>
+    expectDocs(await all(readWikipediaXml(join(FIX, 'wiki/enwiki-sample.xml.bz2')))));
   it('reads multi-stream .xml.bz2', async () =>
     expectDocs(await all(readWikipediaXml(join(FIX, 'wiki/enwiki-sample-multistream.xml.bz2')))));
   it('keeps other namespaces and redirects when asked', async () => {
-    const docs = await all(readWikipediaXml(join(FIX, 'wiki/enwiki-sample.xml'), { namespaces: [0, 4], keepRedirects: true }));
-    expect(docs.map((d) => d.title)).toEqual(['Anarchism', 'AccessibleComputing', 'Wikipedia:About', 'Albedo']);
+    const docs = await all(
+      readWikipediaXml(join(FIX, 'wiki/enwiki-sample.xml'), { namespaces: [0, 4], keepRedirects: true }),
+    );
+    expect(docs.map((d) => d.title)).toEqual([
+      'Anarchism',
+      'AccessibleComputing',
+      'Wikipedia:About',
+      'Albedo',
+    ]);
   });
   it('malformed XML is an error with file:line', async () => {
     const d = tmp();
@@ -87,7 +113,9 @@ describe('bz2 streaming', () => {
     })();
     if (!which) return; // the committed fixtures cover the small case
     const d = tmp();
-    const text = Array.from({ length: 40000 }, (_, i) => `line ${i} ${(i * 2654435761) % 1000003}`).join('\n');
+    const text = Array.from({ length: 40000 }, (_, i) => `line ${i} ${(i * 2654435761) % 1000003}`).join(
+      '\n',
+    );
     writeFileSync(join(d, 'a.txt'), text.slice(0, 300000));
     writeFileSync(join(d, 'b.txt'), text.slice(300000));
     const a = execFileSync('bzip2', ['-1', '-c', join(d, 'a.txt')]);
@@ -157,7 +185,11 @@ describe('parquet', () => {
         { name: 'id', data: ['12', '39', '40'], type: 'STRING' },
         { name: 'url', data: ['u1', 'u2', 'u3'], type: 'STRING' },
         { name: 'title', data: ['Anarchism', 'Albedo', 'Empty'], type: 'STRING' },
-        { name: 'text', data: ['Anarchism is a philosophy.\n\nIt has history.', 'Albedo is reflection.', ''], type: 'STRING' },
+        {
+          name: 'text',
+          data: ['Anarchism is a philosophy.\n\nIt has history.', 'Albedo is reflection.', ''],
+          type: 'STRING',
+        },
       ],
       rowGroupSize: 2,
     });
@@ -171,7 +203,11 @@ describe('parquet', () => {
   it('reads the HF bookcorpus layout (text) into pseudo-documents; missing column is an error', async () => {
     const d = tmp();
     const f = join(d, 'bc.parquet');
-    parquetWriteFile({ filename: f, columnData: [{ name: 'text', data: ['a b .', 'c d .', 'e f .'], type: 'STRING' }], codec: 'UNCOMPRESSED' });
+    parquetWriteFile({
+      filename: f,
+      columnData: [{ name: 'text', data: ['a b .', 'c d .', 'e f .'], type: 'STRING' }],
+      codec: 'UNCOMPRESSED',
+    });
     const docs = await all(readBookCorpusParquet(f, { rowsPerDocument: 2 }));
     expect(docs.map((x) => x.paragraphs)).toEqual([['a b .', 'c d .'], ['e f .']]);
     await expect(all(readWikipediaParquet(f))).rejects.toThrow(/column "id" not found \(columns: text\)/);
@@ -183,7 +219,10 @@ describe('BookCorpus text and readCorpus', () => {
     const docs = await all(readBookCorpusText(join(FIX, 'books')));
     expect(docs.map((d) => d.id)).toEqual(['book-a.txt', 'book-b.txt']);
     expect(docs[0]?.paragraphs).toHaveLength(3);
-    expect(docs[1]?.paragraphs).toEqual(['The sun shone, having no alternative, on the nothing new.', 'Murphy sat out of it.']);
+    expect(docs[1]?.paragraphs).toEqual([
+      'The sun shone, having no alternative, on the nothing new.',
+      'Murphy sat out of it.',
+    ]);
   });
   it('auto-detects formats across files', async () => {
     const files = [
@@ -192,7 +231,12 @@ describe('BookCorpus text and readCorpus', () => {
       join(FIX, 'wikiextractor/wiki_01.json'),
       join(FIX, 'books/book-a.txt'),
     ];
-    expect(await Promise.all(files.map(detectFormat))).toEqual(['wiki-xml', 'wikiextractor', 'wikiextractor', 'text']);
+    expect(await Promise.all(files.map(detectFormat))).toEqual([
+      'wiki-xml',
+      'wikiextractor',
+      'wikiextractor',
+      'text',
+    ]);
     const docs = await all(readCorpus(files));
     expect(docs).toHaveLength(2 + 2 + 2 + 1);
     await expect(all(readCorpus([join(FIX, 'nope')]))).rejects.toThrow(/nope: no such file/);

@@ -31,7 +31,10 @@ interface PageState {
  * @example
  * for await (const doc of readWikipediaXml('enwiki-pages-articles1.xml.bz2')) doc.paragraphs; // string[]
  */
-export async function* readWikipediaXml(path: string, opts: WikiXmlOptions = {}): AsyncGenerator<CorpusDocument> {
+export async function* readWikipediaXml(
+  path: string,
+  opts: WikiXmlOptions = {},
+): AsyncGenerator<CorpusDocument> {
   const namespaces = new Set((opts.namespaces ?? [0]).map(String));
   const minParagraphs = opts.minParagraphs ?? 1;
   const parser = new SaxesParser({ position: true });

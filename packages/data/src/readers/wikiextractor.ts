@@ -34,7 +34,11 @@ export async function* readWikiExtractorJson(path: string): AsyncGenerator<Corpu
     const title = typeof o.title === 'string' ? o.title : undefined;
     const paragraphs = toParagraphs(o.text, title);
     if (paragraphs.length === 0) continue;
-    const doc: CorpusDocument = { id: String(o.id ?? lineNumber), paragraphs, source: `${path}:${lineNumber}` };
+    const doc: CorpusDocument = {
+      id: String(o.id ?? lineNumber),
+      paragraphs,
+      source: `${path}:${lineNumber}`,
+    };
     if (title !== undefined) doc.title = title;
     yield doc;
   }
@@ -56,7 +60,8 @@ export async function* readWikiExtractorDoc(path: string): AsyncGenerator<Corpus
   for await (const { line, lineNumber } of readLines(path)) {
     const t = line.trim();
     if (t.startsWith('<doc ') || t === '<doc>') {
-      if (open) throw new Error(`${path}:${lineNumber}: <doc> opened inside the <doc> from line ${open.line}`);
+      if (open)
+        throw new Error(`${path}:${lineNumber}: <doc> opened inside the <doc> from line ${open.line}`);
       open = { id: attr(t, 'id') ?? String(lineNumber), title: attr(t, 'title'), line: lineNumber, body: [] };
       continue;
     }
@@ -82,5 +87,9 @@ export async function* readWikiExtractorDoc(path: string): AsyncGenerator<Corpus
 }
 
 function decodeXmlAttr(s: string): string {
-  return s.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return s
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }

@@ -38,7 +38,10 @@ const NAMED_ENTITIES: Record<string, string> = {
 export function decodeEntities(s: string): string {
   return s.replace(/&(#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z]+);/g, (m, body: string) => {
     if (body[0] === '#') {
-      const cp = body[1] === 'x' || body[1] === 'X' ? Number.parseInt(body.slice(2), 16) : Number.parseInt(body.slice(1), 10);
+      const cp =
+        body[1] === 'x' || body[1] === 'X'
+          ? Number.parseInt(body.slice(2), 16)
+          : Number.parseInt(body.slice(1), 10);
       return Number.isFinite(cp) && cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
     }
     const v = NAMED_ENTITIES[body];
@@ -89,7 +92,8 @@ function stripTables(s: string): string {
   return out.join('\n');
 }
 
-const DROP_LINK_PREFIX = /^\s*:?\s*(file|image|media|category|datei|fichier|imagen|wikipedia|wp|help|template|portal|special|user|talk|draft|module|mediawiki|[a-z]{2,3}(-[a-z]+)?)\s*:/i;
+const DROP_LINK_PREFIX =
+  /^\s*:?\s*(file|image|media|category|datei|fichier|imagen|wikipedia|wp|help|template|portal|special|user|talk|draft|module|mediawiki|[a-z]{2,3}(-[a-z]+)?)\s*:/i;
 
 /** Resolve `[[target|label]]` links: keep the label (or target); drop file/category/interwiki links entirely. */
 function resolveLinks(s: string): string {

@@ -1,0 +1,7 @@
+export * from './batch.js';
+export * from './hdf5.js';
+export * from './masking.js';
+export * from './packing.js';
+export * from './rng.js';
+export * from './sentences.js';
+export * from './tokenizer.js';
