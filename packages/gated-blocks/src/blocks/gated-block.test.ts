@@ -136,6 +136,58 @@ describe('GatedBlock with bissm = BiGS layer (spec §3) vs a float64 reference w
     blk.dispose();
   });
 
+  it('clips Re(A) at −1e-4 (spec §12.2) exactly like the reference when A_re is trained above it', () => {
+    const blk = build({ blockGelu: 'tanh', preNorm: true });
+    const fs4 = blk.parameterMap().get('routing.fs4.A_re')!.variable;
+    fs4.assign(tf.tensor1d([0.3, -0.5, 1e-5, -2]));
+    const p = paramsF(blk);
+    const ref = gatedBlockF(
+      p,
+      (x) => bissmF(p, 'routing.', x, B, L, H, geluTanhF),
+      h,
+      B,
+      L,
+      H,
+      I,
+      geluTanhF,
+      true,
+      1e-12,
+    );
+    const x = tf.tensor3d(Float32Array.from(h), [B, L, H]);
+    expect(relErr(f64(blk.forward(x, null, ForwardContext.eval())), ref)).toBeLessThan(1e-5);
+    x.dispose();
+    blk.dispose();
+  });
+
+  it('has no dropout inside (training output == eval output) and no final LayerNorm (spec §12.6)', () => {
+    const blk = build({ blockGelu: 'tanh', preNorm: true });
+    const x = tf.tensor3d(Float32Array.from(h), [B, L, H]);
+    const e = f64(blk.forward(x, null, ForwardContext.eval()));
+    const t = f64(blk.forward(x, null, ForwardContext.train(123)));
+    expect(relErr(t, e)).toBe(0);
+    // pre-norm output = h + F(LN h): not normalised (row means are not ~0)
+    const rowMean = e.slice(0, H).reduce((a, b) => a + b, 0) / H;
+    expect(Math.abs(rowMean)).toBeGreaterThan(1e-3);
+    x.dispose();
+    blk.dispose();
+  });
+
+  it('weight decay metadata (spec §12.13): kernels and all SSM params decayed; biases and LayerNorm not', () => {
+    const blk = new GatedBlock({
+      routing: 'bissm',
+      hiddenSize: H,
+      intermediateSize: I,
+      routingOptions: { numSsm: N },
+    });
+    for (const [name, p] of blk.namedParameters()) {
+      const expected = !(name.endsWith('.bias') || name.startsWith('LayerNorm.'));
+      expect(p.meta.weightDecay, name).toBe(expected);
+      if (/\.(fs4|bs4)\./.test(name)) expect(p.meta.group, name).toBe('ssm');
+      if (name.startsWith('LayerNorm.')) expect(p.meta.group, name).toBe('norm');
+    }
+    blk.dispose();
+  });
+
   it('has the documented parameter names (stable: the checkpoint map is written against them)', () => {
     const blk = new GatedBlock({
       routing: 'bissm',
