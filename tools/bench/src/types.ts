@@ -18,7 +18,12 @@ export interface BenchRow {
   gflop?: number;
   /** Derived rate. */
   gflops?: number;
-  /** Name of the reference row this one is compared with (same suite, same run), and the ratio ours/reference. */
+  /**
+   * The reference row this one is compared with (same suite, same run), written `<name> <pass>` of that row
+   * (e.g. `torch 1024x768->3072 fwd`), and the ratio ours/reference. Backends run in separate child processes:
+   * when the reference row comes from another child (torch), leave `ratio` unset and the runner fills it in
+   * while merging. The runner also links a row without `reference` to a torch row named `torch <name>`.
+   */
   reference?: string;
   ratio?: number;
   /** Free-form note (e.g. why a case was skipped). */
