@@ -28,18 +28,33 @@ export function expandPaths(paths: string[]): string[] {
 
 /**
  * Stream BookCorpus-style plain text: one book per file, one sentence or paragraph per line (blank lines
- * ignored). `path` may be a file or a directory of files. Each file is one document (`id` = file name).
+ * ignored). `path` may be a file or a directory of files. Each file is one document (`id` = file name), or, with
+ * `blankLineSeparatesDocuments`, each blank-line-separated block is (the embedded corpus layout).
  * Memory: one book's lines (books are a few hundred kB).
  * @example
  * for await (const doc of readBookCorpusText('books/')) doc.paragraphs; // one entry per non-empty line
  */
-export async function* readBookCorpusText(path: string | string[]): AsyncGenerator<CorpusDocument> {
+export async function* readBookCorpusText(
+  path: string | string[],
+  opts: { blankLineSeparatesDocuments?: boolean } = {},
+): AsyncGenerator<CorpusDocument> {
   for (const file of expandPaths(Array.isArray(path) ? path : [path])) {
-    const paragraphs: string[] = [];
-    for await (const { line } of readLines(file)) {
+    let paragraphs: string[] = [];
+    let startLine = 1;
+    let part = 0;
+    for await (const { line, lineNumber } of readLines(file)) {
       const t = line.replace(/\s+/g, ' ').trim();
-      if (t.length > 0) paragraphs.push(t);
+      if (t.length > 0) {
+        if (paragraphs.length === 0) startLine = lineNumber;
+        paragraphs.push(t);
+      } else if (opts.blankLineSeparatesDocuments && paragraphs.length > 0) {
+        yield { id: `${basename(file)}#${part++}`, paragraphs, source: `${file}:${startLine}` };
+        paragraphs = [];
+      }
     }
-    if (paragraphs.length > 0) yield { id: basename(file), paragraphs, source: `${file}:1` };
+    if (paragraphs.length > 0) {
+      const id = opts.blankLineSeparatesDocuments ? `${basename(file)}#${part}` : basename(file);
+      yield { id, paragraphs, source: `${file}:${startLine}` };
+    }
   }
 }

@@ -39,6 +39,8 @@ export async function detectFormat(path: string): Promise<CorpusFormat> {
 export interface ReadCorpusOptions extends WikiXmlOptions {
   /** `auto` (default) detects per file with {@link detectFormat}. */
   format?: CorpusFormat | 'auto';
+  /** Plain text: a blank line ends a document (default false: one document per file). */
+  blankLineSeparatesDocuments?: boolean;
   /** BookCorpus parquet: rows per pseudo-document (default 256). */
   rowsPerDocument?: number;
 }
@@ -71,7 +73,9 @@ export async function* readCorpus(
         break;
       }
       case 'text':
-        yield* readBookCorpusText(file);
+        yield* readBookCorpusText(file, {
+          blankLineSeparatesDocuments: opts.blankLineSeparatesDocuments ?? false,
+        });
         break;
       default:
         throw new Error(
