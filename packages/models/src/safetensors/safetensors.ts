@@ -61,6 +61,20 @@ function halfToFloat(h: number): number {
   return sign * 2 ** (exp - 15) * (1 + frac / 1024);
 }
 
+/**
+ * Convert `count` little-endian values of `dtype` to float32 (integers exactly up to 2^24, F64 rounded).
+ * @example
+ * decodeToFloat32('F16', new Uint8Array([0, 0x3c]), 1); // Float32Array [1]
+ */
+export function decodeToFloat32(dtype: SafetensorsDtype, bytes: Uint8Array, count: number): Float32Array {
+  if (bytes.byteLength !== count * DTYPE_BYTES[dtype]) {
+    throw new Error(
+      `decodeToFloat32: ${count} ${dtype} values need ${count * DTYPE_BYTES[dtype]} bytes, got ${bytes.byteLength}`,
+    );
+  }
+  return decode(dtype, bytes, count);
+}
+
 function decode(dtype: SafetensorsDtype, bytes: Uint8Array, count: number): Float32Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Float32Array(count);

@@ -1,0 +1,4 @@
+export * from './flax-msgpack.js';
+export * from './load-state.js';
+export * from './name-map.js';
+export * from './pretrained.js';

@@ -1,0 +1,214 @@
+import * as tf from '@tensorflow/tfjs';
+import type { BiGSPreTrainedModel } from '../model/bigs-model.js';
+import { backbonePrefix, buildNameMap, type NameFormat, type NameMapEntry } from './name-map.js';
+
+/** A tensor from a checkpoint file, converted to float32. */
+export interface HostTensor {
+  shape: number[];
+  data: Float32Array;
+}
+
+/** What a load did. Every name here is a checkpoint name, except `newlyInitialized` (our parameter names). */
+export interface LoadReport {
+  /** Checkpoint tensors copied into the model. */
+  loaded: string[];
+  /** Our parameters absent from the checkpoint (heads / pooler only) and left at their fresh init. */
+  newlyInitialized: string[];
+  /** Checkpoint tensors deliberately not used (tied decoder, buffers, a head this model does not have). */
+  ignored: string[];
+  /** Checkpoint tensors whose shape differed and that were re-initialised (`ignoreMismatchedSizes`). */
+  mismatched: string[];
+  /** Human-readable notes, one per decision (also passed to the logger). */
+  notes: string[];
+}
+
+/** Options of {@link loadStateDict}. */
+export interface LoadStateOptions {
+  /** Naming convention of the tensors. */
+  format: NameFormat;
+  /** File name for error messages. */
+  source?: string;
+  /** Re-initialise (keep fresh) parameters whose checkpoint shape differs, instead of failing (HF option). */
+  ignoreMismatchedSizes?: boolean;
+  /** Receives each note (default: `console.warn`). */
+  logger?: (message: string) => void;
+}
+
+function sameValues(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++)
+    if (a[i] !== b[i] && !(Number.isNaN(a[i]!) && Number.isNaN(b[i]!))) return false;
+  return true;
+}
+
+function transpose2d(data: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(data.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = data[r * cols + c]!;
+  return out;
+}
+
+/**
+ * Copy checkpoint tensors into a model through the explicit name table ({@link buildNameMap}).
+ *
+ * Everything is validated before any variable is touched: a missing backbone tensor, an unexpected tensor or a
+ * mis-shaped one is an Error naming the tensor (and the file), and the model is left unchanged. As the official
+ * loaders do: a tied `cls.predictions.decoder.weight` (and its `decoder.bias` alias) is accepted and ignored,
+ * `*.embeddings.position_ids` is ignored, heads absent from the checkpoint stay freshly initialised (noted),
+ * a head in the checkpoint that this model lacks (`cls.*` on a classifier, the port's always-saved pooler on an
+ * MLM model) is dropped (noted), and a `bigs.`-prefixed checkpoint loads into a bare model (and vice versa).
+ *
+ * @example
+ * const report = loadStateDict(model, (await readSafetensors('m/model.safetensors')).tensors, { format: 'torch' });
+ */
+export function loadStateDict(
+  model: BiGSPreTrainedModel,
+  tensors: Map<string, HostTensor>,
+  options: LoadStateOptions,
+): LoadReport {
+  const { format, ignoreMismatchedSizes = false } = options;
+  const where = options.source ? `checkpoint '${options.source}'` : 'checkpoint';
+  const log = options.logger ?? ((m: string) => console.warn(m));
+  const sep = format === 'torch' ? '.' : '/';
+  const config = model.config;
+  const isBase = model.backbone === model;
+  const table = buildNameMap(model);
+  const nameOf = (e: NameMapEntry) => (format === 'torch' ? e.torch : e.flax);
+  const report: LoadReport = { loaded: [], newlyInitialized: [], ignored: [], mismatched: [], notes: [] };
+  const note = (m: string) => {
+    report.notes.push(m);
+  };
+
+  // Prefix adaptation (HF base_model_prefix logic): a head checkpoint into a bare model, or the reverse.
+  const prefix = backbonePrefix(config, format) + sep;
+  const keys = [...tensors.keys()];
+  const fileHasPrefix = keys.some((k) => k.startsWith(prefix));
+  const rename = new Map<string, string>(); // checkpoint name → table name
+  const ignoredHeads: string[] = [];
+  for (const k of keys) {
+    if (isBase && fileHasPrefix) {
+      if (k.startsWith(prefix)) rename.set(k, k.slice(prefix.length));
+      else ignoredHeads.push(k); // a head of the checkpoint: the bare model has none
+    } else if (!isBase && !fileHasPrefix && /^(embeddings|encoder|pooler)[./]/.test(k)) {
+      rename.set(k, prefix + k);
+    } else rename.set(k, k);
+  }
+  if (ignoredHeads.length > 0) {
+    report.ignored.push(...ignoredHeads);
+    note(`${where}: head tensors not used by the bare model: ${ignoredHeads.join(', ')}`);
+  }
+
+  const byName = new Map(table.map((e) => [nameOf(e), e]));
+  const params = model.parameterMap();
+  const pending: Array<{ entry: NameMapEntry; values: Float32Array; fileName: string }> = [];
+  const unexpected: string[] = [];
+  const misShaped: string[] = [];
+  const matched = new Set<string>();
+  const hasMlmHead = table.some((e) => e.param.startsWith('cls.'));
+  const hasPooler = table.some((e) => /(^|\.)pooler\./.test(e.param));
+  const tied = config.tieWordEmbeddings;
+  const tableToFile = new Map([...rename].map(([f, t]) => [t, f]));
+  const fileTensor = (tableName: string | undefined) =>
+    tableName === undefined ? undefined : tensors.get(tableToFile.get(tableName) ?? '');
+  const wordEmbEntry = table.find((e) => e.param.endsWith('embeddings.word_embeddings.weight'));
+  const D = (...parts: string[]) => parts.join(sep);
+
+  for (const [fileName, tableName] of rename) {
+    const t = tensors.get(fileName)!;
+    const entry = byName.get(tableName);
+    if (!entry) {
+      const rel = tableName.startsWith(prefix) ? tableName.slice(prefix.length) : tableName;
+      if (/(^|[./])position_ids$/.test(rel)) {
+        report.ignored.push(fileName); // torch buffer, not a parameter
+      } else if (
+        tied &&
+        hasMlmHead &&
+        tableName === D('cls', 'predictions', 'decoder', format === 'torch' ? 'weight' : 'kernel')
+      ) {
+        // Tied decoder: should equal the word embeddings (HF re-ties after loading anyway).
+        const emb = fileTensor(wordEmbEntry && nameOf(wordEmbEntry));
+        const equal =
+          emb !== undefined &&
+          (format === 'torch'
+            ? sameValues(emb.data, t.data)
+            : t.shape.length === 2 && sameValues(emb.data, transpose2d(t.data, t.shape[0]!, t.shape[1]!)));
+        report.ignored.push(fileName);
+        note(
+          equal
+            ? `${where}: '${fileName}' is the tied decoder (equal to the word embeddings): ignored`
+            : `${where}: '${fileName}' differs from the word embeddings but tie_word_embeddings is true: ignored, the decoder uses the embeddings`,
+        );
+      } else if (hasMlmHead && tableName === D('cls', 'predictions', 'decoder', 'bias')) {
+        const bias = fileTensor(D('cls', 'predictions', 'bias'));
+        if (bias && !sameValues(bias.data, t.data)) {
+          throw new Error(
+            `${where}: tensor '${fileName}' must equal '${D('cls', 'predictions', 'bias')}' (the torch port ties them)`,
+          );
+        }
+        report.ignored.push(fileName);
+      } else if (!hasMlmHead && /^cls[./]/.test(tableName)) {
+        report.ignored.push(fileName);
+      } else if (!hasPooler && /^pooler[./]/.test(rel)) {
+        report.ignored.push(fileName);
+      } else {
+        unexpected.push(fileName);
+      }
+      continue;
+    }
+    matched.add(entry.param);
+    const want = format === 'torch' && entry.transposeTorch ? [...entry.shape].reverse() : entry.shape;
+    const same = t.shape.length === want.length && t.shape.every((d, i) => d === want[i]);
+    if (!same) {
+      if (ignoreMismatchedSizes) {
+        report.mismatched.push(fileName);
+        note(
+          `${where}: '${fileName}' has shape [${t.shape}] but the model expects [${want}]: re-initialised (ignoreMismatchedSizes)`,
+        );
+      } else {
+        misShaped.push(`'${fileName}' has shape [${t.shape}], expected [${want}]`);
+      }
+      continue;
+    }
+    const values =
+      format === 'torch' && entry.transposeTorch ? transpose2d(t.data, t.shape[0]!, t.shape[1]!) : t.data;
+    pending.push({ entry, values, fileName });
+  }
+  const cls = report.ignored.filter((n) => /^cls[./]/.test(n) && !hasMlmHead);
+  if (cls.length > 0)
+    note(`${where}: MLM head tensors dropped (this model has no MLM head): ${cls.join(', ')}`);
+  const pool = report.ignored.filter((n) => /pooler[./]/.test(n) && !hasPooler && !ignoredHeads.includes(n));
+  if (pool.length > 0)
+    note(`${where}: pooler tensors dropped (this model has no pooler): ${pool.join(', ')}`);
+
+  const missingBackbone: string[] = [];
+  for (const e of table) {
+    if (matched.has(e.param)) continue;
+    if (e.backbone) missingBackbone.push(nameOf(e));
+    else report.newlyInitialized.push(e.param);
+  }
+  const problems: string[] = [];
+  if (missingBackbone.length > 0) problems.push(`missing tensors: ${missingBackbone.join(', ')}`);
+  if (unexpected.length > 0) problems.push(`unexpected tensors: ${unexpected.join(', ')}`);
+  if (misShaped.length > 0) {
+    problems.push(
+      `mis-shaped tensors: ${misShaped.join('; ')} (pass ignoreMismatchedSizes to re-initialise them)`,
+    );
+  }
+  if (problems.length > 0)
+    throw new Error(`${where} does not match the model (${format} names): ${problems.join('; ')}`);
+  if (report.newlyInitialized.length > 0) {
+    note(
+      `${where}: some weights of the model were not in the checkpoint and are newly initialized: ` +
+        `${report.newlyInitialized.join(', ')} (train the model before using it for predictions)`,
+    );
+  }
+
+  // All validated: now assign.
+  tf.tidy(() => {
+    for (const { entry, values, fileName } of pending) {
+      params.get(entry.param)!.variable.assign(tf.tensor(values, entry.shape, 'float32'));
+      report.loaded.push(fileName);
+    }
+  });
+  for (const n of report.notes) log(n);
+  return report;
+}
