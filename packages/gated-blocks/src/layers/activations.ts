@@ -79,7 +79,11 @@ export function activation(name: ActivationName): <T extends tf.Tensor>(x: T) =>
   }
 }
 
-/** Validates a {@link GeluKind}; returns it. */
+/**
+ * Validates a {@link GeluKind}; returns it.
+ * @example
+ * checkGeluKind('MyLayer', 'blockGelu', 'tanh'); // 'tanh' (throws on anything but 'tanh' | 'erf')
+ */
 export function checkGeluKind(where: string, field: string, kind: unknown): GeluKind {
   if (kind !== 'tanh' && kind !== 'erf') {
     throw new Error(`${where}: ${field} must be 'tanh' | 'erf', got ${JSON.stringify(kind)}`);

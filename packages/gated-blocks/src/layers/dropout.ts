@@ -16,7 +16,11 @@ export function dropout<T extends tf.Tensor>(x: T, rate: number, ctx: ForwardCon
   return tf.dropout(x, rate, undefined, ctx.nextSeed()) as T; // [...]
 }
 
-/** Validates a probability in [0, 1). */
+/**
+ * Validates a probability in [0, 1); returns it.
+ * @example
+ * checkProb('MyLayer', 'dropoutProb', 0.1); // 0.1
+ */
 export function checkProb(where: string, field: string, p: unknown): number {
   if (typeof p !== 'number' || !(p >= 0 && p < 1)) {
     throw new Error(`${where}: ${field} must be a number in [0, 1), got ${String(p)}`);

@@ -57,7 +57,11 @@ export class LayerNorm extends Module {
   }
 }
 
-/** Validates an integer >= 1. */
+/**
+ * Validates an integer >= 1; returns it.
+ * @example
+ * checkPositiveInt('MyLayer', 'hiddenSize', 768); // 768
+ */
 export function checkPositiveInt(where: string, field: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
     throw new Error(`${where}: ${field} must be an integer >= 1, got ${String(v)}`);

@@ -69,7 +69,11 @@ export abstract class RoutingLayer extends Module {
   abstract forward(x: tf.Tensor3D, mask: tf.Tensor2D | null, ctx: ForwardContext): tf.Tensor3D;
 }
 
-/** Throws unless x is [B, L, H] with the expected H and mask (if any) is [B, L]. Returns [B, L, H]. */
+/**
+ * Throws unless x is [B, L, H] with the expected H and mask (if any) is [B, L]. Returns [B, L, H].
+ * @example
+ * checkRoutingInputs('fnet.forward', tf.zeros([2, 5, 8]), null, 8); // [2, 5, 8]
+ */
 export function checkRoutingInputs(
   where: string,
   x: tf.Tensor,
