@@ -1,3 +1,6 @@
+import * as tf from '@tensorflow/tfjs';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+
 /**
  * Crossover length per backend for `strategy: 'auto'` with a shared kernel: L ≤ crossover → Toeplitz matmul,
  * L > crossover → FFT. Measured with `tools/bench/src/cases/long-conv-crossover.ts` (fwd+bwd, B·H = 8·768);
@@ -5,10 +8,25 @@
  */
 export const MEASURED_CONV_CROSSOVER: Readonly<Record<string, number>> = {
   /** wasm, 1 thread, SIMD. */
-  wasm: 256,
-  /** pure-JS cpu backend. */
-  cpu: 16,
+  wasm: 384,
+  /** wasm with XNNPACK threads (the engine's thread shim): Toeplitz matmuls run threaded, fft.js does not. */
+  'wasm-mt': 512,
+  /** pure-JS cpu backend: fft.js wins at every L measured (1 … 128), so Toeplitz is never picked. */
+  cpu: 0,
 };
+
+/**
+ * Key of the crossover table for a tfjs backend name: `wasm-mt` for the wasm backend running more than one
+ * thread, else the backend name itself.
+ */
+export function convCrossoverKey(backend: string = tf.getBackend()): string {
+  if (backend !== 'wasm') return backend;
+  try {
+    return getThreadsCount() > 1 ? 'wasm-mt' : 'wasm';
+  } catch {
+    return 'wasm'; // wasm module not initialised yet
+  }
+}
 
 /** Backends with no measurement use this row (unmeasured: the wasm number). */
 export const DEFAULT_CONV_CROSSOVER_BACKEND = 'wasm';
@@ -16,7 +34,7 @@ export const DEFAULT_CONV_CROSSOVER_BACKEND = 'wasm';
 const overrides = new Map<string, number>();
 
 /**
- * Overrides the crossover length for one backend name (e.g. after enabling wasm threads, or for 'tensorflow').
+ * Overrides the crossover length for one table key (a backend name, or `wasm-mt`), e.g. for 'tensorflow'.
  * Pass `null` to drop the override.
  * @example
  * setConvCrossover('wasm', 512); // shared-kernel convs with L ≤ 512 use Toeplitz on wasm

@@ -6,6 +6,7 @@ export type { ConvDirection, ConvStrategy, LongConvOptions } from './types.js';
 export { longConv, resolveConvStrategy } from './long-conv.js';
 export { longConvReference, longConvReferenceGrad } from './reference.js';
 export {
+  convCrossoverKey,
   DEFAULT_CONV_CROSSOVER_BACKEND,
   getConvCrossover,
   MEASURED_CONV_CROSSOVER,

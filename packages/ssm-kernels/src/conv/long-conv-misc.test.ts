@@ -1,7 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bigsKernelF64, initBiGSSSM, initS4D, s4dKernelF64, scanBiGS, scanS4D } from '../kernel/index.js';
-import { getConvCrossover, MEASURED_CONV_CROSSOVER, setConvCrossover } from './crossover.js';
+import {
+  convCrossoverKey,
+  getConvCrossover,
+  MEASURED_CONV_CROSSOVER,
+  setConvCrossover,
+} from './crossover.js';
 import { fftConvPortable } from './fft-op.js';
 import { longConv, resolveConvStrategy } from './long-conv.js';
 import { longConvReference } from './reference.js';
@@ -175,10 +180,12 @@ describe('against the recurrent (scan) oracle of src/kernel', () => {
 describe('crossover table', () => {
   it('has measured rows for wasm and cpu, falls back to wasm for unknown backends, and can be overridden', () => {
     expect(MEASURED_CONV_CROSSOVER.wasm).toBeGreaterThan(0);
-    expect(MEASURED_CONV_CROSSOVER.cpu).toBeGreaterThan(0);
+    expect(MEASURED_CONV_CROSSOVER.cpu).toBeGreaterThanOrEqual(0);
     expect(getConvCrossover('webgl')).toBe(MEASURED_CONV_CROSSOVER.wasm);
     setConvCrossover('wasm', 0);
     expect(resolveConvStrategy('auto', 1, true, 'wasm')).toBe('fft');
+    expect(convCrossoverKey('cpu')).toBe('cpu');
+    expect(getConvCrossover('wasm-mt')).toBe(MEASURED_CONV_CROSSOVER['wasm-mt']);
     setConvCrossover('wasm', null);
     expect(getConvCrossover('wasm')).toBe(MEASURED_CONV_CROSSOVER.wasm);
   });

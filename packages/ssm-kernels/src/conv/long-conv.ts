@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { getConvCrossover } from './crossover.js';
+import { convCrossoverKey, getConvCrossover } from './crossover.js';
 import { fftConv } from './fft-op.js';
 import { spectralConv } from './spectral.js';
 import { toeplitzConv } from './toeplitz.js';
@@ -8,17 +8,18 @@ import { validateConvShapes, validateDirection, validateStrategy } from './valid
 
 /**
  * The concrete strategy `auto` resolves to for a problem on a backend: per-channel kernels always use `fft`;
- * a shared kernel uses `toeplitz` for L ≤ {@link getConvCrossover}(backend), else `fft`.
+ * a shared kernel uses `toeplitz` for L ≤ {@link getConvCrossover}(key), else `fft`.
+ * @param backendKey - crossover table key; default {@link convCrossoverKey}() (`wasm-mt` when wasm runs threads)
  */
 export function resolveConvStrategy(
   strategy: ConvStrategy,
   L: number,
   sharedKernel: boolean,
-  backend: string = tf.getBackend(),
+  backendKey: string = convCrossoverKey(),
 ): Exclude<ConvStrategy, 'auto'> {
   if (strategy !== 'auto') return strategy;
   if (!sharedKernel) return 'fft';
-  return L <= getConvCrossover(backend) ? 'toeplitz' : 'fft';
+  return L <= getConvCrossover(backendKey) ? 'toeplitz' : 'fft';
 }
 
 /**

@@ -6,13 +6,14 @@
  * convolutions of the same size).
  *
  * Also runnable on its own to measure the Toeplitz/FFT crossover used by `strategy: 'auto'`:
- *   npx tsx --conditions=@bigs/source tools/bench/src/cases/long-conv.ts --crossover [--backends wasm,cpu]
+ *   npx tsx --conditions=@bigs/source tools/bench/src/cases/long-conv.ts --crossover --backends wasm
+ * (one backend per process: the wasm thread count is process-wide; `wasm-mt` uses the engine's thread shim).
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { type ConvStrategy, longConv } from '@bigs/ssm-kernels';
+import { type ConvStrategy, initEngine, longConv } from '@bigs/ssm-kernels';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import type { BenchContext, BenchRow, BenchSuite } from '../types.js';
@@ -106,6 +107,8 @@ function rowsOf(c: Case, backend: string, t: { fwd: number[]; fwdBwd: number[] }
   });
 }
 
+const torchName = (L: number): string => `torch.fft causal L=${L}`;
+
 const noteRow = (name: string, backend: string, L: number, note: string): BenchRow => ({
   suite: SUITE,
   name,
@@ -152,7 +155,7 @@ async function torchRows(
         const medianMs = median(r.runs_ms);
         return {
           suite: SUITE,
-          name: `torch.fft causal L=${r.L}`,
+          name: torchName(r.L),
           backend: 'torch-t2',
           pass: r.pass,
           params: { L: r.L, B, H, kernel: '[L]', strategy: 'torch.fft' },
@@ -239,19 +242,19 @@ export const longConvSuite: BenchSuite = {
       }
     }
     if (initial) await tf.setBackend(initial);
+    // Every full-size row points at the torch.fft row of the same L and pass. The runner runs torch in its own
+    // child and fills `ratio` when merging (a reference without a ratio means torch did not run).
+    for (const r of rows) {
+      if (Number.isFinite(r.medianMs) && r.params.B === B && r.params.H === H) {
+        r.reference = `${torchName(r.params.L as number)} ${r.pass}`;
+      }
+    }
     if (ctx.torchPython !== null) {
       const ref = await torchRows(ctx.torchPython, lengths, runs, ctx.log);
       rows.push(...ref);
       for (const r of rows) {
-        if (r.backend === 'torch-t2' || !Number.isFinite(r.medianMs) || r.params.B !== B || r.params.H !== H)
-          continue;
-        const match = ref.find(
-          (x) => x.pass === r.pass && x.params.L === r.params.L && Number.isFinite(x.medianMs),
-        );
-        if (match) {
-          r.reference = match.name;
-          r.ratio = r.medianMs / match.medianMs;
-        }
+        const match = ref.find((x) => r.reference === `${x.name} ${x.pass}` && Number.isFinite(x.medianMs));
+        if (match && r !== match) r.ratio = r.medianMs / match.medianMs;
       }
     } else {
       rows.push(noteRow('torch.fft causal', 'torch-t2', 0, 'skipped: no python3 with torch'));
@@ -297,9 +300,10 @@ if (
   const grids: Record<string, number[]> = {
     cpu: [8, 16, 32, 64, 128],
     wasm: [64, 128, 192, 256, 384, 512, 768, 1024],
+    'wasm-mt': [256, 384, 512, 768, 1024, 1536],
   };
   for (const b of backends) {
-    const { crossover } = await measureConvCrossover(b, grids[tfBackendOf(b)] ?? grids.wasm!);
+    const { crossover } = await measureConvCrossover(b, grids[b] ?? grids.wasm!);
     console.log(`${b}: crossover L = ${crossover}`);
   }
 }
