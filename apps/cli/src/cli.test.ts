@@ -1,0 +1,145 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { COMMAND_GROUPS } from './commands/index.js';
+import { type CliIO, runCli } from './router.js';
+
+const ROOT = join(import.meta.dirname, '../../..');
+const GLUE = join(ROOT, 'packages/data/test/fixtures/glue');
+
+/** Run the real CLI in a child process (the way `pnpm bigs` does). */
+function spawnCli(args: string[], input?: string) {
+  const r = spawnSync(
+    join(ROOT, 'node_modules/.bin/tsx'),
+    ['--conditions=@bigs/source', join(ROOT, 'apps/cli/src/main.ts'), ...args],
+    { encoding: 'utf8', input, env: { ...process.env, INIT_CWD: '' } },
+  );
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Run in-process with captured output. */
+async function run(args: string[], stdin = '') {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIO = {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    readStdin: async () => stdin,
+    stdinIsTTY: stdin === '',
+  };
+  const code = await runCli(args, COMMAND_GROUPS, io);
+  return { code, stdout, stderr };
+}
+
+describe('bigs data glue (spawned)', () => {
+  it('prints one JSON object per line with text_a, text_b, label', () => {
+    const r = spawnCli(['data', 'glue', '--task', 'mnli', '--data-dir', GLUE, '--split', 'train']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const rows = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(rows.map((x) => x.label)).toEqual([1, 0, 2]);
+    expect(Object.keys(rows[0])).toEqual(['idx', 'text_a', 'text_b', 'label']);
+    expect(rows[1].text_a).toContain('if "if they decide');
+  });
+  it('single-sentence tasks give text_b null; STS-B float labels; test labels null; bad input exits 1 with one line', () => {
+    const cola = spawnCli(['data', 'glue', '--task', 'cola', '--data-dir', GLUE, '--split', 'test']);
+    expect(JSON.parse(cola.stdout.split('\n')[0] as string)).toEqual({
+      idx: 0,
+      text_a: 'Bill whistled past the house.',
+      text_b: null,
+      label: null,
+    });
+    const bad = spawnCli([
+      'data',
+      'glue',
+      '--task',
+      'cola',
+      '--data-dir',
+      join(GLUE, 'nope'),
+      '--split',
+      'train',
+    ]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/bigs data glue: error: --data-dir .*nope: no such directory/);
+  });
+});
+
+describe('bigs router and commands (in-process)', () => {
+  it('--help lists every command; per-command help lists flags', async () => {
+    const h = await run(['--help']);
+    expect(h.code).toBe(0);
+    for (const c of ['data glue', 'data tokenize', 'data build-shards', 'data stats'])
+      expect(h.stdout).toContain(c);
+    const g = await run(['data', 'glue', '--help']);
+    expect(g.stdout).toContain('--task cola|sst2|mrpc|qqp|stsb|mnli|qnli|rte|wnli|ax');
+    expect(g.stdout).toContain('--data-dir DIR');
+  });
+  it('flag errors are one line naming the flag, exit 1', async () => {
+    const a = await run(['data', 'glue', '--task', 'nope', '--data-dir', GLUE, '--split', 'dev']);
+    expect(a.code).toBe(1);
+    expect(a.stderr).toBe(
+      'bigs data glue: error: --task must be one of cola|sst2|mrpc|qqp|stsb|mnli|qnli|rte|wnli|ax, got "nope"\n',
+    );
+    expect((await run(['data', 'glue', '--task', 'cola'])).stderr).toMatch(
+      /missing required flag --data-dir/,
+    );
+    expect((await run(['data', 'glue', '--bogus'])).stderr).toMatch(/unknown flag --bogus/);
+    expect(
+      (await run(['data', 'build-shards', '--input', 'x', '--out', 'y', '--max-seq-length', '1.5'])).stderr,
+    ).toMatch(/--max-seq-length must be an integer, got "1.5"/);
+    expect((await run(['nope'])).code).toBe(1);
+  });
+  it('STS-B floats and skip-malformed count on stderr', async () => {
+    const s = await run(['data', 'glue', '--task', 'stsb', '--data-dir', GLUE, '--split', 'train']);
+    expect(
+      s.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).label),
+    ).toEqual([5, 3.8]);
+  });
+  it('tokenize: --text and stdin lines', async () => {
+    const t = await run(['data', 'tokenize', '--text', 'Hello world']);
+    const o = JSON.parse(t.stdout);
+    expect(o.tokens.length).toBe(o.ids.length);
+    const s = await run(['data', 'tokenize'], 'a b\nc\n');
+    expect(s.stdout.trim().split('\n')).toHaveLength(2);
+  });
+  it('build-shards then stats --shards', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'bigs-cli-'));
+    const b = await run([
+      'data',
+      'build-shards',
+      '--input',
+      join(ROOT, 'packages/data/test/fixtures/wiki/enwiki-sample.xml.bz2'),
+      join(ROOT, 'packages/data/test/fixtures/books'),
+      '--out',
+      out,
+      '--max-seq-length',
+      '32',
+      '--seed',
+      '1',
+    ]);
+    expect(b.code).toBe(0);
+    const built = JSON.parse(b.stdout);
+    expect(built.documents).toBe(4);
+    const s = await run(['data', 'stats', '--shards', out]);
+    expect(JSON.parse(s.stdout)).toMatchObject({
+      documents: 4,
+      sequences: built.sequences,
+      shards: built.shards,
+    });
+    const c = await run(['data', 'stats', '--input', join(ROOT, 'packages/data/test/fixtures/books')]);
+    expect(JSON.parse(c.stdout)).toMatchObject({ documents: 2, paragraphs: 5, tokens: null });
+  });
+});

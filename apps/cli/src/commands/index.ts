@@ -1,0 +1,8 @@
+import type { CommandGroup } from '../router.js';
+import { dataCommands } from './data.js';
+
+/**
+ * Every command group of `bigs`, in help order. To add a group (`predict`, `analyze`, …), write
+ * `src/commands/<group>.ts` exporting a {@link CommandGroup} and add it here.
+ */
+export const COMMAND_GROUPS: CommandGroup[] = [dataCommands];
