@@ -123,7 +123,7 @@ export class BiGSModel extends BiGSPreTrainedModel {
    */
   forward(inputs: ModelInputs, options: ForwardOptions = {}): BaseModelOutput {
     const ids = inputs.inputIds;
-    if (!ids || ids.rank !== 2) {
+    if (ids?.rank !== 2) {
       throw new Error(`inputIds must be a [B, L] tensor, got ${ids ? `shape [${ids.shape}]` : String(ids)}`);
     }
     const [b, l] = ids.shape as [number, number];

@@ -341,8 +341,7 @@ export class BiGSForMultipleChoice extends HeadModel {
 
   forward(inputs: MultipleChoiceInputs, options: ForwardOptions = {}): MultipleChoiceOutput {
     const ids = inputs.inputIds;
-    if (!ids || ids.rank !== 3)
-      throw new Error(`inputIds must be a [B, C, L] tensor, got shape [${ids?.shape}]`);
+    if (ids?.rank !== 3) throw new Error(`inputIds must be a [B, C, L] tensor, got shape [${ids?.shape}]`);
     const [b, c, l] = ids.shape as [number, number, number];
     const flat = (t: tf.Tensor | null | undefined, name: string) => {
       if (!t) return null;
