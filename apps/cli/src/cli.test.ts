@@ -109,11 +109,24 @@ describe('bigs router and commands (in-process)', () => {
     ).toEqual([5, 3.8]);
     const d = mkdtempSync(join(tmpdir(), 'bigs-cli-glue-'));
     mkdirSync(join(d, 'RTE'));
-    writeFileSync(join(d, 'RTE/dev.tsv'), 'index\tsentence1\tsentence2\tlabel\n0\ta\tb\tentailment\n1\tbroken\n');
+    writeFileSync(
+      join(d, 'RTE/dev.tsv'),
+      'index\tsentence1\tsentence2\tlabel\n0\ta\tb\tentailment\n1\tbroken\n',
+    );
     const bad = await run(['data', 'glue', '--task', 'rte', '--data-dir', d, '--split', 'dev']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/RTE\/dev\.tsv:3: expected at least 4 tab-separated fields, got 2/);
-    const skip = await run(['data', 'glue', '--task', 'rte', '--data-dir', d, '--split', 'dev', '--skip-malformed']);
+    const skip = await run([
+      'data',
+      'glue',
+      '--task',
+      'rte',
+      '--data-dir',
+      d,
+      '--split',
+      'dev',
+      '--skip-malformed',
+    ]);
     expect(skip.code).toBe(0);
     expect(skip.stdout.trim().split('\n')).toHaveLength(1);
     expect(skip.stderr).toMatch(/^skipped 1 malformed row\(s\); first: .*dev\.tsv:3/);

@@ -69,7 +69,7 @@ export class Hdf5Shard {
       }
       const ds = file.get(k) as InstanceType<H5Module['Dataset']>;
       const shape = ds.shape;
-      if (!shape || shape.length !== 2) {
+      if (shape?.length !== 2) {
         file.close();
         throw new Error(
           `${path}: HDF5 dataset "${k}" must be 2-D [N, L], got shape ${JSON.stringify(shape)}`,
