@@ -3,14 +3,14 @@ import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 
 /**
  * Crossover length per backend for `strategy: 'auto'` with a shared kernel: L ≤ crossover → Toeplitz matmul,
- * L > crossover → FFT. Measured with `tools/bench/src/cases/long-conv-crossover.ts` (fwd+bwd, B·H = 8·768);
+ * L > crossover → FFT. Measured with `measureConvCrossover` in `tools/bench/src/cases/long-conv.ts` (fwd+bwd, B·H = 8·768);
  * the command and the numbers are in the package README ("Long convolution").
  */
 export const MEASURED_CONV_CROSSOVER: Readonly<Record<string, number>> = {
   /** wasm, 1 thread, SIMD. */
   wasm: 384,
   /** wasm with XNNPACK threads (the engine's thread shim): Toeplitz matmuls run threaded, fft.js does not. */
-  'wasm-mt': 512,
+  'wasm-mt': 768,
   /** pure-JS cpu backend: fft.js wins at every L measured (1 … 128), so Toeplitz is never picked. */
   cpu: 0,
 };
