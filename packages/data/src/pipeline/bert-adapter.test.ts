@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { embeddedCorpusDir } from '../embedded/index.js';
 import { loadTokenizer } from '../tokenizer/io.js';
@@ -7,7 +8,6 @@ import { SequencePacker } from './packing.js';
 import { Rng } from './rng.js';
 import { splitSentences } from './sentences.js';
 import { vocabInfoOf } from './tokenizer.js';
-import { join } from 'node:path';
 
 describe('real WordPiece tokenizer through the pipeline adapter', () => {
   it('tokenizes, packs and whole-word-masks with the embedded vocab', async () => {

@@ -1,10 +1,10 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { bz2Chunks } from './bz2.js';
 import { expandPaths, readBookCorpusText } from './bookcorpus.js';
+import { bz2Chunks } from './bz2.js';
 import { parquetColumns, readBookCorpusParquet, readWikipediaParquet } from './parquet.js';
 import type { CorpusDocument, CorpusFormat } from './types.js';
-import { readWikiExtractorDoc, readWikiExtractorJson } from './wikiextractor.js';
 import { readWikipediaXml, type WikiXmlOptions } from './wiki-xml.js';
+import { readWikiExtractorDoc, readWikiExtractorJson } from './wikiextractor.js';
 
 /** Read the first bytes of a file as text (decoding bz2 when needed). */
 async function head(path: string, n = 4096): Promise<string> {

@@ -1,7 +1,7 @@
-import type { CorpusDocument } from '../readers/types.js';
 import { SequencePacker } from '../pipeline/packing.js';
 import { splitSentences } from '../pipeline/sentences.js';
 import { type PipelineTokenizer, vocabInfoOf } from '../pipeline/tokenizer.js';
+import type { CorpusDocument } from '../readers/types.js';
 import type { ShardManifest } from './manifest.js';
 import { ShardSetWriter } from './writer.js';
 

@@ -2,11 +2,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readCorpus } from '../readers/corpus.js';
-import type { CorpusDocument } from '../readers/types.js';
 import type { MlmBatch } from '../pipeline/batch.js';
 import { Hdf5Shard } from '../pipeline/hdf5.js';
 import { TinyTokenizer } from '../pipeline/tiny-tokenizer.fixture.js';
+import { readCorpus } from '../readers/corpus.js';
+import type { CorpusDocument } from '../readers/types.js';
 import { writeFileAtomic } from './atomic.js';
 import { buildShards } from './build.js';
 import { ShardSet } from './dataset.js';
