@@ -60,6 +60,7 @@ for (const backend of BACKENDS) {
         [1, 33, 2],
         [2, 64, 4],
         [1, 9, 17],
+        [1, 1000, 3],
       ] as const) {
         for (const shared of [true, false]) {
           it(`${strategy} B=${B} L=${L} H=${H} ${shared ? 'shared' : 'per-channel'} causal+anticausal vs float64 reference`, () => {
