@@ -7,13 +7,16 @@
  * `results/bench-<date>.{json,md}` and `results/latest.{json,md}` (temp file + rename).
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type EngineVariant, initEngine, listAvailableBackends } from '@bigs/ssm-kernels';
 import * as tf from '@tensorflow/tfjs';
+import { dataSuite } from './cases/data.js';
 import { denseSuite } from './cases/dense.js';
+import { longConvSuite } from './cases/long-conv.js';
+import { tokenizerSuite } from './cases/tokenizer.js';
 import type { BenchContext, BenchRow, BenchSuite } from './types.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -47,7 +50,7 @@ function parseArgs(argv: string[]): Args {
     else if (a.startsWith('--torch-python')) args.torchPython = value();
     else if (a === '--help' || a === '-h') {
       console.log(
-        'pnpm bench [--quick] [--suite dense,long-conv] [--backend cpu,wasm,wasm-mt,tensorflow,tensorflow-gpu,torch]',
+        'pnpm bench [--quick] [--suite long-conv,dense,tokenizer,data] [--backend cpu,wasm,wasm-mt,tensorflow,tensorflow-gpu,torch]',
       );
       process.exit(0);
     } else throw new Error(`bench: unknown argument '${a}' (see --help)`);
@@ -55,16 +58,9 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-/** All suites: ours statically, the conv engineer's `long-conv.ts` when it exists. */
+/** Every suite, in table order. */
 async function loadSuites(): Promise<BenchSuite[]> {
-  const suites: BenchSuite[] = [denseSuite];
-  if (existsSync(path.join(HERE, 'cases', 'long-conv.ts'))) {
-    const spec = './cases/long-conv.js';
-    const mod = (await import(spec)) as { longConvSuite?: BenchSuite };
-    if (mod.longConvSuite) suites.push(mod.longConvSuite);
-    else log('skip long-conv: cases/long-conv.ts exports no longConvSuite');
-  } else log('skip long-conv: tools/bench/src/cases/long-conv.ts does not exist yet');
-  return suites;
+  return [longConvSuite, denseSuite, tokenizerSuite, dataSuite];
 }
 
 /** A python3 that imports torch (pyenv's python3 first on PATH has none; Debian's /usr/bin/python3 may). */
