@@ -50,7 +50,6 @@ export {
 } from './checkpoint/checkpoint-dir.js';
 export type { HostTensor } from './checkpoint/host-tensor.js';
 export { DEFAULT_MODEL_FILE, loadModuleWeights, saveModuleWeights } from './checkpoint/model-weights.js';
-export { decodeSafetensors, encodeSafetensors, readSafetensors } from './checkpoint/safetensors.js';
 export {
   OPTIMIZER_FILE,
   TRAINER_STATE_FILE,

@@ -1,6 +1,5 @@
-/** A tensor copied to host memory: what checkpoints read and write. */
+/** A float32 tensor copied to host memory (structurally a `@bigs/models` `TensorToWrite`). */
 export interface HostTensor {
-  dtype: 'float32' | 'int32';
   shape: number[];
-  data: Float32Array | Int32Array;
+  data: Float32Array;
 }

@@ -1,9 +1,8 @@
 import { join } from 'node:path';
 import type { Module } from '@bigs/gated-blocks';
+import { readSafetensors, writeSafetensors } from '@bigs/models';
 import * as tf from '@tensorflow/tfjs';
-import { writeFileSynced } from './fs-sync.js';
 import type { HostTensor } from './host-tensor.js';
-import { encodeSafetensors, readSafetensors } from './safetensors.js';
 
 /** File name used by the default model saver (when no `saveModel` callback is given). */
 export const DEFAULT_MODEL_FILE = 'model.safetensors';
@@ -18,9 +17,9 @@ export async function saveModuleWeights(model: Module, dir: string): Promise<voi
   const tensors: Record<string, HostTensor> = {};
   for (const [name, p] of model.namedParameters()) {
     const data = Float32Array.from((await p.variable.data()) as Float32Array);
-    tensors[name] = { dtype: 'float32', shape: [...p.variable.shape], data };
+    tensors[name] = { shape: [...p.variable.shape], data };
   }
-  await writeFileSynced(join(dir, DEFAULT_MODEL_FILE), encodeSafetensors(tensors, { format: 'bigs-module' }));
+  await writeSafetensors(join(dir, DEFAULT_MODEL_FILE), tensors, { format: 'bigs-module' });
 }
 
 /**
@@ -32,11 +31,11 @@ export async function loadModuleWeights(model: Module, dir: string): Promise<voi
   const { tensors } = await readSafetensors(path);
   const params = model.namedParameters();
   const names = new Set(params.map(([n]) => n));
-  const extra = Object.keys(tensors).filter((n) => !names.has(n));
+  const extra = [...tensors.keys()].filter((n) => !names.has(n));
   if (extra.length > 0)
     throw new Error(`loadModuleWeights: ${path} has unknown tensors: ${extra.slice(0, 5).join(', ')}`);
   for (const [name, p] of params) {
-    const t = tensors[name];
+    const t = tensors.get(name);
     if (!t) throw new Error(`loadModuleWeights: ${path} lacks parameter '${name}'`);
     if (!tf.util.arraysEqual(t.shape, p.variable.shape)) {
       throw new Error(

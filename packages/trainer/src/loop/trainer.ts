@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Module } from '@bigs/gated-blocks';
+import { readSafetensors, writeSafetensors } from '@bigs/models';
 import * as tf from '@tensorflow/tfjs';
 import {
   pruneCheckpoints,
@@ -9,8 +10,8 @@ import {
   writeCheckpointAtomic,
 } from '../checkpoint/checkpoint-dir.js';
 import { writeFileSynced } from '../checkpoint/fs-sync.js';
+import type { HostTensor } from '../checkpoint/host-tensor.js';
 import { loadModuleWeights, saveModuleWeights } from '../checkpoint/model-weights.js';
-import { encodeSafetensors, readSafetensors } from '../checkpoint/safetensors.js';
 import {
   OPTIMIZER_FILE,
   TRAINER_STATE_FILE,
@@ -199,8 +200,15 @@ export class Trainer<B extends Batch> {
     }
     if (this.opts.loadModel) await this.opts.loadModel(dir);
     else await loadModuleWeights(this.opts.model, dir);
-    const { tensors } = await readSafetensors(join(dir, OPTIMIZER_FILE));
-    this.optimizer.setState({ step: state.optimizer.step, tensors });
+    const optPath = join(dir, OPTIMIZER_FILE);
+    const { tensors } = await readSafetensors(optPath);
+    const moments: Record<string, HostTensor> = {};
+    for (const [name, t] of tensors) {
+      if (t.dtype !== 'F32')
+        throw new Error(`resumeFromCheckpoint: ${optPath} tensor '${name}' is ${t.dtype}, expected F32`);
+      moments[name] = { shape: t.shape, data: t.data };
+    }
+    this.optimizer.setState({ step: state.optimizer.step, tensors: moments });
     await this.opts.trainData.setCursor(state.data_cursor);
     this.seed = state.rng.seed;
     this.globalStep = state.global_step;
@@ -345,10 +353,10 @@ export class Trainer<B extends Batch> {
     const path = await writeCheckpointAtomic(o.outputDir, this.globalStep, async (tmp) => {
       if (o.saveModel) await o.saveModel(tmp);
       else await saveModuleWeights(o.model, tmp);
-      await writeFileSynced(
-        join(tmp, OPTIMIZER_FILE),
-        encodeSafetensors(optState.tensors, { format: 'bigs-adamw', step: String(optState.step) }),
-      );
+      await writeSafetensors(join(tmp, OPTIMIZER_FILE), optState.tensors, {
+        format: 'bigs-adamw',
+        step: String(optState.step),
+      });
       await writeFileSynced(join(tmp, TRAINER_STATE_FILE), `${JSON.stringify(state, null, 1)}\n`);
     });
     this.lastCheckpoint = path;

@@ -228,5 +228,5 @@ function zerosVariable(like: tf.Tensor): tf.Variable {
 
 async function toHost(v: tf.Tensor): Promise<HostTensor> {
   const data = (await v.data()) as Float32Array;
-  return { dtype: 'float32', shape: [...v.shape], data: Float32Array.from(data) };
+  return { shape: [...v.shape], data: Float32Array.from(data) };
 }
