@@ -1,8 +1,9 @@
 import type { CommandGroup } from '../router.js';
 import { dataCommands } from './data.js';
+import { predictCommands } from './predict.js';
 
 /**
  * Every command group of `bigs`, in help order. To add a group (`predict`, `analyze`, …), write
  * `src/commands/<group>.ts` exporting a {@link CommandGroup} and add it here.
  */
-export const COMMAND_GROUPS: CommandGroup[] = [dataCommands];
+export const COMMAND_GROUPS: CommandGroup[] = [dataCommands, predictCommands];

@@ -273,6 +273,20 @@ describe('checkpoints', () => {
     model.dispose();
   });
 
+  it('another task head in the checkpoint (classifier on an MLM model) is dropped with a note', () => {
+    const m = new BiGSForSequenceClassification(tiny());
+    const notes: string[] = [];
+    const mlm = new BiGSForMaskedLM(tiny());
+    const r = loadStateDict(mlm, stateDict(m), { format: 'torch', logger: (n) => notes.push(n) });
+    expect(r.ignored).toEqual(
+      expect.arrayContaining(['classifier.weight', 'classifier.bias', 'bigs.pooler.dense.weight']),
+    );
+    expect(notes.join('\n')).toMatch(/task-head tensors not used by this model: classifier/);
+    expect(r.newlyInitialized).toEqual(expect.arrayContaining(['cls.predictions.bias']));
+    m.dispose();
+    mlm.dispose();
+  });
+
   it('ignoreMismatchedSizes re-initialises a classifier with another label count', async () => {
     const dir = await tmp();
     const m = new BiGSForSequenceClassification(tiny({ numLabels: 3 }));

@@ -101,6 +101,7 @@ export function loadStateDict(
   const params = model.parameterMap();
   const pending: Array<{ entry: NameMapEntry; values: Float32Array; fileName: string }> = [];
   const unexpected: string[] = [];
+  const otherHeads: string[] = [];
   const misShaped: string[] = [];
   const matched = new Set<string>();
   const hasMlmHead = table.some((e) => e.param.startsWith('cls.'));
@@ -147,6 +148,12 @@ export function loadStateDict(
         report.ignored.push(fileName);
       } else if (!hasMlmHead && /^cls[./]/.test(tableName)) {
         report.ignored.push(fileName);
+      } else if (
+        /^(classifier|qa_outputs)[./]/.test(tableName) &&
+        !table.some((e) => nameOf(e).split(sep)[0] === tableName.split(sep)[0])
+      ) {
+        report.ignored.push(fileName); // another task head (HF: "some weights of the checkpoint were not used")
+        otherHeads.push(fileName);
       } else if (!hasPooler && /^pooler[./]/.test(rel)) {
         report.ignored.push(fileName);
       } else {
@@ -175,6 +182,8 @@ export function loadStateDict(
   const cls = report.ignored.filter((n) => /^cls[./]/.test(n) && !hasMlmHead);
   if (cls.length > 0)
     note(`${where}: MLM head tensors dropped (this model has no MLM head): ${cls.join(', ')}`);
+  if (otherHeads.length > 0)
+    note(`${where}: task-head tensors not used by this model: ${otherHeads.join(', ')}`);
   const pool = report.ignored.filter((n) => /pooler[./]/.test(n) && !hasPooler && !ignoredHeads.includes(n));
   if (pool.length > 0)
     note(`${where}: pooler tensors dropped (this model has no pooler): ${pool.join(', ')}`);
