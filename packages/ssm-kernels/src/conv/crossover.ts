@@ -18,6 +18,8 @@ export const MEASURED_CONV_CROSSOVER: Readonly<Record<string, number>> = {
 /**
  * Key of the crossover table for a tfjs backend name: `wasm-mt` for the wasm backend running more than one
  * thread, else the backend name itself.
+ * @example
+ * convCrossoverKey('cpu'); // 'cpu'; convCrossoverKey() on threaded wasm → 'wasm-mt'
  */
 export function convCrossoverKey(backend: string = tf.getBackend()): string {
   if (backend !== 'wasm') return backend;
@@ -50,7 +52,11 @@ export function setConvCrossover(backend: string, L: number | null): void {
   overrides.set(backend, L);
 }
 
-/** Crossover length used by `auto` on a backend: the override, else the measured table, else the default row. */
+/**
+ * Crossover length used by `auto` for a table key: the override, else the measured table, else the default row.
+ * @example
+ * getConvCrossover('wasm'); // 384: shared-kernel convs with L ≤ 384 use Toeplitz on single-threaded wasm
+ */
 export function getConvCrossover(backend: string): number {
   return (
     overrides.get(backend) ??

@@ -108,6 +108,8 @@ const makeBufs = (n: number): Float64Array[] => Array.from({ length: GROUP / 2 }
 /**
  * Forward FFT convolution without the D term.
  * @returns y, Float32Array [B, L, H]
+ * @example
+ * const y = fftConvForward(u, k, 2, 128, 16, true, false); // u [2, 128, 16], k [128] → y Float32Array [2·128·16]
  */
 export function fftConvForward(
   u: ArrayLike<number>,
@@ -181,6 +183,8 @@ export function fftConvForward(
 /**
  * Backward FFT convolution (gradient of Σ dy·y with respect to u and k; the D term is not included).
  * @returns du Float32Array [B, L, H] and dk Float32Array [L] (shared) or [H, L]
+ * @example
+ * const { du, dk } = fftConvBackward(dy, u, k, 2, 128, 16, false, true); // k [16, 128] → dk [16·128]
  */
 export function fftConvBackward(
   dy: ArrayLike<number>,

@@ -77,7 +77,11 @@ export function registerFftConvKernels(): void {
   });
 }
 
-/** Backend-agnostic fallback: same JS math through dataSync, as a tf.customGrad (works on any backend). */
+/**
+ * Backend-agnostic fallback: same JS math through dataSync, as a tf.customGrad (works on any backend).
+ * @example
+ * const y = fftConvPortable(u, k, true); // u [B, L, H], k [L] | [H, L] → y [B, L, H], anticausal
+ */
 export function fftConvPortable(u: tf.Tensor3D, k: tf.Tensor, anticausal: boolean): tf.Tensor3D {
   const [B, L, H] = u.shape;
   const shared = k.rank === 1;
@@ -111,6 +115,8 @@ export function fftConvPortable(u: tf.Tensor3D, k: tf.Tensor, anticausal: boolea
  * @param u - [B, L, H]
  * @param k - [L] or [H, L]
  * @returns [B, L, H]
+ * @example
+ * const y = fftConv(u, k, false); // u [8, 4096, 768], k [4096] → y [8, 4096, 768]
  */
 export function fftConv(u: tf.Tensor3D, k: tf.Tensor, anticausal: boolean): tf.Tensor3D {
   registerFftConvKernels();

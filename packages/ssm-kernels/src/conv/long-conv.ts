@@ -10,6 +10,9 @@ import { validateConvShapes, validateDirection, validateStrategy } from './valid
  * The concrete strategy `auto` resolves to for a problem on a backend: per-channel kernels always use `fft`;
  * a shared kernel uses `toeplitz` for L ≤ {@link getConvCrossover}(key), else `fft`.
  * @param backendKey - crossover table key; default {@link convCrossoverKey}() (`wasm-mt` when wasm runs threads)
+ * @example
+ * resolveConvStrategy('auto', 4096, true, 'wasm'); // 'fft'
+ * resolveConvStrategy('auto', 128, true, 'wasm'); // 'toeplitz'
  */
 export function resolveConvStrategy(
   strategy: ConvStrategy,

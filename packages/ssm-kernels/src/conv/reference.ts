@@ -62,6 +62,9 @@ export function longConvReference(
  * Float64 gradients of Σ dy·y for y = {@link longConvReference}(u, k, d): the adjoint of a causal conv is the
  * anticausal conv with the same kernel (and vice versa).
  * @returns du [B, L, H], dk like k ([L] or [H, L]), dd like d ([1] or [H]; empty when d is absent)
+ * @example
+ * const { du, dk, dd } = longConvReferenceGrad(dy, u, [2, 4, 3], k, [4], [1]);
+ * // du.length === 24 ([2, 4, 3]), dk.length === 4 ([L]), dd.length === 1
  */
 export function longConvReferenceGrad(
   dy: ArrayLike<number>,

@@ -23,6 +23,8 @@ function applySpectrum(x: tf.Tensor2D, spec: tf.Tensor, conj: boolean, N: number
  * @param u - [B, L, H]
  * @param k - [L] or [H, L]
  * @returns [B, L, H]
+ * @example
+ * const y = spectralConv(u, k, false); // cpu backend: u [2, 16, 4], k [16] → y [2, 16, 4]
  */
 export function spectralConv(u: tf.Tensor3D, k: tf.Tensor, anticausal: boolean): tf.Tensor3D {
   if (!backendHasSpectral()) {

@@ -76,6 +76,8 @@ export function registerToeplitzKernels(): void {
  * for backends without the JS kernel (e.g. 'tensorflow', 'webgl').
  * @param k - [G, L]
  * @returns [G, L, L]
+ * @example
+ * toeplitzBuildOps(tf.tensor2d([[1, 2, 3]]), false); // [1, 3, 3]: [[1,0,0],[2,1,0],[3,2,1]]
  */
 export function toeplitzBuildOps(k: tf.Tensor2D, upper: boolean): tf.Tensor3D {
   const [G, L] = k.shape;
@@ -97,6 +99,8 @@ export function toeplitzBuildOps(k: tf.Tensor2D, upper: boolean): tf.Tensor3D {
  * Diagonal sums with ordinary tf ops (the adjoint of {@link toeplitzBuildOps}).
  * @param t - [G, L, L]
  * @returns [G, L]
+ * @example
+ * toeplitzDiagSumOps(tf.ones([1, 3, 3]) as tf.Tensor3D, false); // [1, 3]: [[3, 2, 1]]
  */
 export function toeplitzDiagSumOps(t: tf.Tensor3D, upper: boolean): tf.Tensor2D {
   const [G, L] = t.shape;

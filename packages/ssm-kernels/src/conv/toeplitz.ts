@@ -14,6 +14,8 @@ import { toeplitzBuild, toeplitzDiagSum } from './toeplitz-ops.js';
  * @param u - [B, L, H]
  * @param k - [L] or [H, L]
  * @returns [B, L, H]
+ * @example
+ * const y = toeplitzConv(u, k, false); // u [8, 512, 768], k [512] → y [8, 512, 768]
  */
 export function toeplitzConv(u: tf.Tensor3D, k: tf.Tensor, anticausal: boolean): tf.Tensor3D {
   const [B, L, H] = u.shape;
