@@ -255,6 +255,32 @@ export function fftConvBackward(
         const p2 = acc[sharedKernel ? 0 : 2 * p + 1]!;
         fft.transform(specD, dyBufs[p]!);
         fft.transform(specU, uBufs[p]!);
+        if (sharedKernel) {
+          // K real ⇒ du pair = IFFT(Zd·K'), no unpacking. With Zd = D1 + i·D2 and Zu = U1 + i·U2 (Hermitian parts):
+          // D1·conj U1 + D2·conj U2 = ½ (Zd[f]·conj Zu[f] + conj(Zd[−f]·conj Zu[−f])).
+          for (let f = 0; f < N; f++) {
+            const zr = specD[2 * f]!;
+            const zi = specD[2 * f + 1]!;
+            const kr = kf[2 * f]!;
+            const ki = s * kf[2 * f + 1]!;
+            w[2 * f] = zr * kr - zi * ki;
+            w[2 * f + 1] = zr * ki + zi * kr;
+            if (f <= half) {
+              const nf = (N - f) & (N - 1);
+              const ar = specU[2 * f]!;
+              const ai = specU[2 * f + 1]!;
+              const vr = specD[2 * nf]!;
+              const vi = specD[2 * nf + 1]!;
+              const cr = specU[2 * nf]!;
+              const ci = specU[2 * nf + 1]!;
+              // a = Zd[f]·conj Zu[f]; b = Zd[−f]·conj Zu[−f]; P += ½ (a + conj b)
+              p1[2 * f] = p1[2 * f]! + 0.5 * (zr * ar + zi * ai + (vr * cr + vi * ci));
+              p1[2 * f + 1] = p1[2 * f + 1]! + 0.5 * (zi * ar - zr * ai - (vi * cr - vr * ci));
+            }
+          }
+          fft.inverseTransform(outBufs[p]!, w);
+          continue;
+        }
         for (let f = 0; f < N; f++) {
           const nf = (N - f) & (N - 1);
           const zr = specD[2 * f]!;
