@@ -1,0 +1,19 @@
+export { type AlignedSentence, alignWords, poolWords, type WordPooling } from './align.js';
+export { type ConlluSentence, type ConlluWord, parseConllu, readConllu, treeDepths } from './conllu.js';
+export {
+  accuracy,
+  type LinearProbe,
+  type ProbeTrainOptions,
+  predictProbe,
+  trainLinearProbe,
+} from './probe.js';
+export {
+  extractWordFeatures,
+  type LayerProbeResult,
+  type ProbeModelOptions,
+  type ProbeTask,
+  type ProbeTaskResult,
+  type ProbingReport,
+  probeModel,
+} from './probing.js';
+export { probingPlot } from './plots.js';

@@ -1,0 +1,315 @@
+import type { BertTokenizer } from '@bigs/data';
+import type { AnyBiGSModel, BiGSPreTrainedModel } from '@bigs/models';
+import * as tf from '@tensorflow/tfjs';
+import { modelBlocks } from '../kernels/extract.js';
+import { createRng } from '../util/rng.js';
+import { type AlignedSentence, alignWords, poolWords, type WordPooling } from './align.js';
+import { type ConlluSentence, treeDepths } from './conllu.js';
+import { accuracy, type ProbeTrainOptions, predictProbe, trainLinearProbe } from './probe.js';
+
+/** Token-level probing tasks. `depth`: distance to the root via HEAD, capped at `maxDepth` (class "≥ maxDepth"). */
+export type ProbeTask = 'upos' | 'depth';
+
+/** Options of {@link probeModel}. */
+export interface ProbeModelOptions {
+  /** Default `['upos', 'depth']`. */
+  tasks?: readonly ProbeTask[];
+  /** Hidden-state indices (0 = embeddings, i = after block i−1); default all. */
+  layers?: readonly number[];
+  /** Word vector from its sub-tokens (default `first`). */
+  pooling?: WordPooling;
+  /** Share of sentences held out as dev (default 0.2; split by sentence, seeded). */
+  devFraction?: number;
+  /** Seed of the split and of the probe's batch order (default 0). */
+  seed?: number;
+  /** Depth classes 0 … maxDepth−1 and "≥ maxDepth" (default 8). */
+  maxDepth?: number;
+  /** Use at most this many sentences (the first ones; default 400). Features are kept per layer in memory. */
+  maxSentences?: number;
+  /** Sequences per forward pass (default 8). */
+  batchSize?: number;
+  /** Probe training options. */
+  probe?: ProbeTrainOptions;
+  /** Name of the CoNLL-U source, for error messages (default `<conllu>`). */
+  source?: string;
+  /** Called after each step (extraction batches, then each task × layer). */
+  onProgress?: (message: string) => void;
+}
+
+/** One layer's probe result. */
+export interface LayerProbeResult {
+  layer: number;
+  trainAccuracy: number;
+  devAccuracy: number;
+}
+
+/** One task's results across layers. */
+export interface ProbeTaskResult {
+  task: ProbeTask;
+  /** Class names (index = class id). */
+  labels: string[];
+  numTrain: number;
+  numDev: number;
+  /** Majority class of the training words and its dev accuracy (the floor a probe must beat). */
+  majority: { label: string; devAccuracy: number };
+  layers: LayerProbeResult[];
+}
+
+/** Everything {@link probeModel} measured. */
+export interface ProbingReport {
+  numSentences: number;
+  numTrainSentences: number;
+  numDevSentences: number;
+  /** Words kept (inside the model's length). */
+  numWords: number;
+  /** Words dropped because their sentence did not fit the model's length. */
+  truncatedWords: number;
+  pooling: WordPooling;
+  /** The sequence length used: 'per-sentence' (no padding) or the padded length (Flax semantics: P). */
+  sequenceLength: number | 'per-sentence';
+  tasks: ProbeTaskResult[];
+  /** Notes (e.g. a task skipped because the file has no HEAD column). */
+  notes: string[];
+}
+
+/**
+ * Frozen hidden states of every word per layer: `features[i]` is row-major [words, H] for `layers[i]`.
+ * Sentences are run in batches of equal length; under the Flax length semantics every sentence is right-padded to P
+ * (as the model was trained), otherwise each runs at its own length without padding (BiGS reads padding, so padding
+ * would change the features).
+ */
+export function extractWordFeatures(
+  model: BiGSPreTrainedModel | AnyBiGSModel,
+  aligned: readonly AlignedSentence[],
+  layers: readonly number[],
+  options: { pooling?: WordPooling; batchSize?: number; onProgress?: (m: string) => void } = {},
+): Float32Array[] {
+  const H = model.config.hiddenSize;
+  const pooling = options.pooling ?? 'first';
+  const bs = options.batchSize ?? 8;
+  const offsets: number[] = [];
+  let total = 0;
+  for (const a of aligned) {
+    offsets.push(total);
+    total += a.spans.length;
+  }
+  const feats = layers.map(() => new Float32Array(total * H)); // each [W, H]
+  const byLen = new Map<number, number[]>();
+  aligned.forEach((a, i) => {
+    const l = a.inputIds.length;
+    byLen.set(l, [...(byLen.get(l) ?? []), i]);
+  });
+  let done = 0;
+  for (const [L, idxs] of [...byLen].sort((p, q) => p[0] - q[0])) {
+    for (let s = 0; s < idxs.length; s += bs) {
+      const batch = idxs.slice(s, s + bs);
+      const B = batch.length;
+      const ids = new Int32Array(B * L);
+      const mask = new Float32Array(B * L);
+      const types = new Int32Array(B * L);
+      batch.forEach((si, j) => {
+        ids.set(aligned[si]!.inputIds, j * L);
+        mask.set(aligned[si]!.attentionMask, j * L);
+        types.set(aligned[si]!.tokenTypeIds, j * L);
+      });
+      const hs = tf.tidy(() => {
+        const out = model.backbone.forward(
+          {
+            inputIds: tf.tensor2d(ids, [B, L], 'int32'), // [B, L]
+            attentionMask: tf.tensor2d(mask, [B, L], 'float32'), // [B, L]
+            tokenTypeIds: tf.tensor2d(types, [B, L], 'int32'), // [B, L]
+          },
+          { outputHiddenStates: true },
+        );
+        return layers.map((l) => out.hiddenStates![l]!); // each [B, L, H]
+      });
+      try {
+        layers.forEach((_, li) => {
+          const v = hs[li]!.dataSync() as Float32Array; // [B, L, H]
+          batch.forEach((si, j) => {
+            const a = aligned[si]!;
+            const w = poolWords(v.subarray(j * L * H, (j + 1) * L * H), H, a.spans, pooling); // [W_s, H]
+            feats[li]!.set(w, offsets[si]! * H);
+          });
+        });
+      } finally {
+        for (const t of hs) t.dispose();
+      }
+      done += B;
+      options.onProgress?.(`hidden states: ${done}/${aligned.length} sentences`);
+    }
+  }
+  return feats;
+}
+
+function rowsOf(x: Float32Array, h: number, rows: readonly number[]): Float32Array {
+  const out = new Float32Array(rows.length * h);
+  rows.forEach((r, i) => {
+    out.set(x.subarray(r * h, r * h + h), i * h);
+  });
+  return out;
+}
+
+/**
+ * Linear probing by layer: align CoNLL-U words to WordPiece tokens, extract frozen hidden states per layer
+ * (embeddings + each block), derive token labels (UPOS; tree depth), split train/dev by sentence, train a softmax
+ * regression probe per layer and task, report train/dev accuracy and the majority-class baseline.
+ *
+ * @example
+ * const report = await probeModel(model, tokenizer, await readConllu('dev.conllu'), { layers: [0, 6, 12] });
+ * report.tasks[0].layers.map((l) => l.devAccuracy); // one accuracy per requested layer
+ */
+export async function probeModel(
+  model: BiGSPreTrainedModel | AnyBiGSModel,
+  tokenizer: BertTokenizer,
+  sentences: readonly ConlluSentence[],
+  options: ProbeModelOptions = {},
+): Promise<ProbingReport> {
+  const where = 'probeModel';
+  const cfg = model.config;
+  const numLayers = modelBlocks(model).length;
+  const layers = options.layers
+    ? [...new Set(options.layers)].sort((a, b) => a - b)
+    : Array.from({ length: numLayers + 1 }, (_, i) => i);
+  for (const l of layers) {
+    if (!Number.isInteger(l) || l < 0 || l > numLayers) {
+      throw new Error(
+        `${where}: layer ${l} is out of range; hidden states are 0..${numLayers} (0 = embeddings)`,
+      );
+    }
+  }
+  const tasks = options.tasks ?? ['upos', 'depth'];
+  for (const t of tasks)
+    if (t !== 'upos' && t !== 'depth') throw new Error(`${where}: unknown task '${t}' (upos | depth)`);
+  const devFraction = options.devFraction ?? 0.2;
+  if (!(devFraction > 0 && devFraction < 1))
+    throw new Error(`${where}: devFraction must be in (0, 1), got ${devFraction}`);
+  const maxDepth = options.maxDepth ?? 8;
+  const pooling = options.pooling ?? 'first';
+  if (pooling !== 'first' && pooling !== 'mean')
+    throw new Error(`${where}: pooling must be 'first' | 'mean', got '${pooling}'`);
+  const sents = sentences.slice(0, options.maxSentences ?? 400);
+  if (sents.length < 2)
+    throw new Error(`${where}: need at least 2 sentences (train and dev), got ${sents.length}`);
+  const V = cfg.vocabSize;
+  if (tokenizer.vocab.size > V) {
+    throw new Error(
+      `${where}: tokenizer vocabulary (${tokenizer.vocab.size}) is larger than the model's vocab_size (${V}); use the model's own tokenizer`,
+    );
+  }
+  const P = cfg.maxPositionEmbeddings;
+  const padTo = cfg.kernelLength === 'max_position' ? P : 0;
+  const aligned = sents.map((s) =>
+    alignWords(
+      tokenizer,
+      s.words.map((w) => w.form),
+      { maxLength: P, padTo },
+    ),
+  );
+  const truncatedWords = aligned.reduce((n, a) => n + a.truncatedWords, 0);
+  const notes: string[] = [];
+  if (truncatedWords > 0)
+    notes.push(`${truncatedWords} word(s) beyond the model length (${P} tokens) were dropped`);
+
+  // split by sentence
+  const order = createRng(options.seed ?? 0).shuffle(Array.from({ length: sents.length }, (_, i) => i));
+  const nDev = Math.max(1, Math.min(sents.length - 1, Math.round(devFraction * sents.length)));
+  const isDev = new Uint8Array(sents.length);
+  for (const i of order.slice(0, nDev)) isDev[i] = 1;
+
+  // labels per kept word
+  const wordSentence: number[] = [];
+  const upos: string[] = [];
+  const depth: number[] = [];
+  let haveDepth = tasks.includes('depth');
+  const depthsPerSentence: (number[] | null)[] = sents.map((s) => {
+    if (!haveDepth) return null;
+    if (s.words.some((w) => w.head === null)) {
+      haveDepth = false;
+      notes.push(`tree depth skipped: sentence at line ${s.line} has words without HEAD ('_')`);
+      return null;
+    }
+    return treeDepths(s, options.source ?? '<conllu>');
+  });
+  aligned.forEach((a, si) => {
+    for (let w = 0; w < a.spans.length; w++) {
+      wordSentence.push(si);
+      upos.push(sents[si]!.words[w]!.upos);
+      depth.push(depthsPerSentence[si]?.[w] ?? 0);
+    }
+  });
+  const numWords = wordSentence.length;
+  if (numWords === 0) throw new Error(`${where}: no words to probe`);
+  const trainRows: number[] = [];
+  const devRows: number[] = [];
+  wordSentence.forEach((s, i) => {
+    (isDev[s] ? devRows : trainRows).push(i);
+  });
+
+  const feats = extractWordFeatures(model, aligned, layers, {
+    pooling,
+    batchSize: options.batchSize ?? 8,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  const H = cfg.hiddenSize;
+  const results: ProbeTaskResult[] = [];
+  for (const task of tasks) {
+    if (task === 'depth' && !haveDepth) continue;
+    let names: string[];
+    let y: Int32Array;
+    if (task === 'upos') {
+      const counts = new Map<string, number>();
+      for (const u of upos) counts.set(u, (counts.get(u) ?? 0) + 1);
+      names = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([u]) => u);
+      const id = new Map(names.map((u, i) => [u, i]));
+      y = Int32Array.from(upos, (u) => id.get(u)!);
+    } else {
+      names = Array.from({ length: maxDepth + 1 }, (_, d) => (d === maxDepth ? `>=${maxDepth}` : String(d)));
+      y = Int32Array.from(depth, (d) => Math.min(d, maxDepth));
+    }
+    const yTrain = Int32Array.from(trainRows, (r) => y[r]!);
+    const yDev = Int32Array.from(devRows, (r) => y[r]!);
+    const freq = new Array<number>(names.length).fill(0);
+    for (const v of yTrain) freq[v]!++;
+    const maj = freq.indexOf(Math.max(...freq));
+    const majority = {
+      label: names[maj]!,
+      devAccuracy: accuracy(new Int32Array(yDev.length).fill(maj), yDev),
+    };
+    const layerResults: LayerProbeResult[] = [];
+    layers.forEach((layer, li) => {
+      const xTrain = rowsOf(feats[li]!, H, trainRows);
+      const xDev = rowsOf(feats[li]!, H, devRows);
+      const probe = trainLinearProbe(xTrain, yTrain, H, names.length, {
+        seed: options.seed ?? 0,
+        ...options.probe,
+      });
+      layerResults.push({
+        layer,
+        trainAccuracy: accuracy(predictProbe(probe, xTrain), yTrain),
+        devAccuracy: accuracy(predictProbe(probe, xDev), yDev),
+      });
+      options.onProgress?.(`probe ${task}: layer ${layer} done`);
+    });
+    results.push({
+      task,
+      labels: names,
+      numTrain: trainRows.length,
+      numDev: devRows.length,
+      majority,
+      layers: layerResults,
+    });
+    await Promise.resolve();
+  }
+  return {
+    numSentences: sents.length,
+    numTrainSentences: sents.length - nDev,
+    numDevSentences: nDev,
+    numWords,
+    truncatedWords,
+    pooling,
+    sequenceLength: padTo > 0 ? padTo : 'per-sentence',
+    tasks: results,
+    notes,
+  };
+}
