@@ -1,4 +1,4 @@
-import { ForwardContext } from '@bigs/gated-blocks';
+import { ForwardContext, geluErf, geluTanh } from '@bigs/gated-blocks';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ids2d, maxAbsDiff, randomize, useBackend } from '../../test/helpers.js';
@@ -98,6 +98,30 @@ describe('models on cpu', () => {
     const untied = new BiGSForMaskedLM(tiny({ tieWordEmbeddings: false }));
     expect(untied.parameterMap().get('cls.predictions.decoder.kernel')?.variable.shape).toEqual([8, 50]);
     untied.dispose();
+    m.dispose();
+  });
+
+  it('spec §12.5/§12.6/§12.13: erf GELU in the MLM head with tanh blocks; no final LayerNorm; weight-decay metadata', () => {
+    const m = new BiGSForMaskedLM(tiny({ semantics: 'flax', kernelLength: 'input' }));
+    randomize(m);
+    expect(m.config.blockGelu).toBe('tanh');
+    const out = m.forward({ inputIds: ids2d(IDS) }, { outputHiddenStates: true });
+    // No final LayerNorm: the last hidden state is exactly the last block's output.
+    const blocks = m.bigs.encoder.layer.items;
+    const last = blocks.at(-1)!.forward(out.hiddenStates![blocks.length - 1]!, null, ForwardContext.eval());
+    expect(maxAbsDiff(last, out.lastHiddenState)).toBe(0);
+    // The head transform is dense → erf GELU → LayerNorm (not tanh).
+    const h = tf.reshape(out.lastHiddenState, [12, 8]) as tf.Tensor2D;
+    const pre = m.cls.transformDense.forward(h);
+    const want = m.cls.transformNorm.forward(geluErf(pre));
+    const tanhVersion = m.cls.transformNorm.forward(geluTanh(pre));
+    expect(maxAbsDiff(m.cls.transform(h), want)).toBe(0);
+    expect(maxAbsDiff(want, tanhVersion)).toBeGreaterThan(0);
+    // Weight decay as in the official optimizer mask: everything except biases and LayerNorm scales.
+    for (const [name, p] of m.namedParameters()) {
+      const decay = !(name.endsWith('.bias') || /LayerNorm\.weight$/.test(name));
+      expect(p.meta.weightDecay, name).toBe(decay);
+    }
     m.dispose();
   });
 
