@@ -53,7 +53,7 @@ export function staticInteractionMaps(k: LayerKernels, length = k.forward.length
  * (an "effective reach"), and the signs.
  *
  * @example
- * kernelStats(Float64Array.from([1, 0.5, 0.25])); // { peakDistance: 0, reach50: 0, reach90: 1, ... }
+ * kernelStats(Float64Array.from([1, 0.5, 0.25])); // { peakDistance: 0, reach50: 0, reach90: 2, ... }
  */
 export function kernelStats(kernel: ArrayLike<number>): {
   peakDistance: number;
