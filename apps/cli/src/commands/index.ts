@@ -1,4 +1,5 @@
 import type { CommandGroup } from '../router.js';
+import { analyzeCommands } from './analyze.js';
 import { dataCommands } from './data.js';
 import { predictCommands } from './predict.js';
 
@@ -6,4 +7,4 @@ import { predictCommands } from './predict.js';
  * Every command group of `bigs`, in help order. To add a group (`predict`, `analyze`, …), write
  * `src/commands/<group>.ts` exporting a {@link CommandGroup} and add it here.
  */
-export const COMMAND_GROUPS: CommandGroup[] = [dataCommands, predictCommands];
+export const COMMAND_GROUPS: CommandGroup[] = [dataCommands, predictCommands, analyzeCommands];
