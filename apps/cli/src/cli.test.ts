@@ -84,6 +84,19 @@ describe('bigs router and commands (in-process)', () => {
     expect(g.stdout).toContain('--task cola|sst2|mrpc|qqp|stsb|mnli|qnli|rte|wnli|ax');
     expect(g.stdout).toContain('--data-dir DIR');
   });
+  it('a group with a default command takes flags directly (bigs predict --model ...)', async () => {
+    const direct = await run(['predict', '--help']);
+    expect(direct.code).toBe(0);
+    expect(direct.stdout).toContain('Usage: bigs predict run [flags]');
+    expect(direct.stdout).toContain('--model');
+    const missing = await run(['predict', '--head', 'base']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^bigs predict run: error: missing required flag --model/);
+    const group = await run(['predict']);
+    expect(group.stdout).toContain('no command: run');
+    // Groups without a default still need the command word.
+    expect((await run(['data', '--task', 'cola'])).stderr).toMatch(/unknown command "--task"/);
+  });
   it('flag errors are one line naming the flag, exit 1', async () => {
     const a = await run(['data', 'glue', '--task', 'nope', '--data-dir', GLUE, '--split', 'dev']);
     expect(a.code).toBe(1);

@@ -41,6 +41,11 @@ export interface CommandGroup {
   name: string;
   summary: string;
   commands: Command[];
+  /**
+   * Command run when the group is followed directly by flags (`bigs predict --model …`), so a group with one
+   * main command needs no second word. `bigs <group> --help` then shows that command's help.
+   */
+  defaultCommand?: string;
 }
 
 /** A user error: printed as one line, exit code 1. */
@@ -152,7 +157,10 @@ export function mainHelp(prog: string, groups: CommandGroup[]): string {
 
 function groupHelp(prog: string, g: CommandGroup): string {
   const w = Math.max(...g.commands.map((c) => c.name.length));
-  return `Usage: ${prog} ${g.name} <command> [flags]\n\n${g.summary}\n\nCommands:\n${g.commands
+  const usage = g.defaultCommand
+    ? `Usage: ${prog} ${g.name} [<command>] [flags]   (no command: ${g.defaultCommand})`
+    : `Usage: ${prog} ${g.name} <command> [flags]`;
+  return `${usage}\n\n${g.summary}\n\nCommands:\n${g.commands
     .map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`)
     .join('\n')}\n`;
 }
@@ -179,6 +187,10 @@ export async function runCli(
     );
     return 1;
   }
+  const defaultCmd = group.commands.find((c) => c.name === group.defaultCommand);
+  if (defaultCmd && cmdName !== undefined && cmdName.startsWith('-')) {
+    return runCommand(prog, group, defaultCmd, [cmdName, ...rest], io);
+  }
   if (cmdName === undefined || cmdName === '--help' || cmdName === '-h') {
     io.stdout(groupHelp(prog, group));
     return cmdName === undefined ? 1 : 0;
@@ -190,6 +202,16 @@ export async function runCli(
     );
     return 1;
   }
+  return runCommand(prog, group, cmd, rest, io);
+}
+
+async function runCommand(
+  prog: string,
+  group: CommandGroup,
+  cmd: Command,
+  rest: string[],
+  io: CliIO,
+): Promise<number> {
   const path = `${prog} ${group.name} ${cmd.name}`;
   try {
     const flags = parseFlags(

@@ -48,7 +48,7 @@ const MASK = [
   [1, 1, 0, 0, 0],
 ];
 
-describe('bigs predict run (spawned)', () => {
+describe('bigs predict (spawned)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bigs-predict-'));
   const model = join(dir, 'model');
   let expected: { logits: number[]; pooled: number[]; last: number[] };
@@ -74,8 +74,7 @@ describe('bigs predict run (spawned)', () => {
     const out = join(dir, 'seq.json');
     const r = spawnCli([
       'predict',
-      'run',
-      '--model',
+            '--model',
       model,
       '--inputs',
       join(dir, 'in.json'),
@@ -101,8 +100,7 @@ describe('bigs predict run (spawned)', () => {
     const out = join(dir, 'base.json');
     const r = spawnCli([
       'predict',
-      'run',
-      '--model',
+            '--model',
       model,
       '--inputs',
       join(dir, 'in.json'),
@@ -120,8 +118,7 @@ describe('bigs predict run (spawned)', () => {
     const mlm = join(dir, 'mlm.json');
     const r2 = spawnCli([
       'predict',
-      'run',
-      '--model',
+            '--model',
       model,
       '--inputs',
       join(dir, 'in.json'),
@@ -167,8 +164,7 @@ describe('bigs predict run (spawned)', () => {
       writeFileSync(f, JSON.stringify(input));
       const args = [
         'predict',
-        'run',
-        '--model',
+                '--model',
         model,
         '--inputs',
         f,

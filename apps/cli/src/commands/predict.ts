@@ -258,4 +258,5 @@ export const predictCommands: CommandGroup = {
   name: 'predict',
   summary: 'Run a model (@bigs/models) on tokenised inputs.',
   commands: [predictRun],
+  defaultCommand: 'run',
 };
