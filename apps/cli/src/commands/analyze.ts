@@ -46,7 +46,8 @@ async function run(flags: ParsedFlags, io: CliIO): Promise<number> {
       probe: { epochs: flags['probe-epochs'] as number },
     },
     onProgress: quiet ? () => {} : (m) => io.stderr(`analyze: ${m}\n`),
-    commandLine: `pnpm --silent bigs analyze run ${process.argv.slice(4).join(' ')}`.trim(),
+    commandLine:
+      `pnpm --silent bigs analyze ${process.argv.slice(process.argv[3] === 'run' ? 4 : 3).join(' ')}`.trim(),
   });
   io.stdout(`${JSON.stringify({ out: result.outDir, files: result.files, kernels: result.kernels.kind })}\n`);
   return 0;
@@ -177,4 +178,5 @@ export const analyzeCommands: CommandGroup = {
   name: 'analyze',
   summary: 'Analyse a model (@bigs/analysis): kernels, interaction and sensitivity maps, probes, report.',
   commands: [analyzeRun],
+  defaultCommand: 'run',
 };
