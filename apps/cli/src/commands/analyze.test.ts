@@ -142,7 +142,6 @@ describe('bigs analyze run (spawned)', () => {
     const out = join(dir, 'out-bert');
     const r = spawnCli([
       'analyze',
-      'run',
       '--model',
       join(dir, 'bert'),
       '--out',
