@@ -56,7 +56,7 @@ function inline(s: string): string {
 
 const CSS = `body{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;max-width:1100px;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.5}
 h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
-figure{margin:1rem 0;overflow-x:auto}figcaption{font-size:.9rem;color:#555}
+figure{margin:1rem 0;overflow-x:auto}figure svg{max-width:100%;height:auto}figcaption{font-size:.9rem;color:#555}
 table{border-collapse:collapse;margin:.8rem 0;font-size:.9rem}td,th{border:1px solid #ccc;padding:.25rem .6rem;text-align:right}
 th{background:#f4f4f4}td:first-child,th:first-child{text-align:left}code,pre{background:#f6f6f6;border-radius:3px}
 code{padding:0 .2rem}pre{padding:.6rem;overflow-x:auto}`;
