@@ -15,7 +15,16 @@ describe('pair encoding', async () => {
 
   it('single-segment: A + " [CLS], " + B, all token types 0', () => {
     const [e] = encodeExamples(tok, ex, { maxSeqLength: 32, pairEncoding: 'single-segment' });
-    expect(tok.convertIdsToTokens(e!.ids)).toEqual(['[CLS]', 'the', 'whale', '[CLS]', ',', 'a', 'ship', '[SEP]']);
+    expect(tok.convertIdsToTokens(e!.ids)).toEqual([
+      '[CLS]',
+      'the',
+      'whale',
+      '[CLS]',
+      ',',
+      'a',
+      'ship',
+      '[SEP]',
+    ]);
     expect(Array.from(e!.types)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
   });
 
@@ -47,14 +56,20 @@ describe('batches', () => {
     const d = makeBatch(rows, { length: null, padId: 0, regression: true });
     expect(d.length).toBe(4);
     expect(d.labels).toBeInstanceOf(Float32Array);
-    expect(makeBatch([{ ...rows[0]!, label: null }], { length: null, padId: 0, regression: false }).labels).toBeNull();
+    expect(
+      makeBatch([{ ...rows[0]!, label: null }], { length: null, padId: 0, regression: false }).labels,
+    ).toBeNull();
   });
 
   it('seeded shuffles: a permutation, reproducible, new per epoch; cursor restores the stream', async () => {
     const p = permutation(10, 7);
     expect([...p].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(Array.from(permutation(10, 7))).toEqual(Array.from(p));
-    const many = Array.from({ length: 5 }, (_, i) => ({ ids: Int32Array.from([i + 1]), types: new Int32Array(1), label: i }));
+    const many = Array.from({ length: 5 }, (_, i) => ({
+      ids: Int32Array.from([i + 1]),
+      types: new Int32Array(1),
+      label: i,
+    }));
     const src = new ShuffledBatches(many, 2, 42, { length: null, padId: 0, regression: false });
     expect(src.numBatches()).toBe(3);
     const e0: number[] = [];

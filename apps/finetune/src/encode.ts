@@ -39,7 +39,9 @@ export function encodeExamples(
         ? tok.encode(ex.textA, null, { maxLength: maxSeqLength })
         : pairEncoding === 'standard'
           ? tok.encode(ex.textA, ex.textB, { maxLength: maxSeqLength })
-          : tok.encode(`${ex.textA} ${tok.specialTokens.cls}, ${ex.textB}`, null, { maxLength: maxSeqLength });
+          : tok.encode(`${ex.textA} ${tok.specialTokens.cls}, ${ex.textB}`, null, {
+              maxLength: maxSeqLength,
+            });
     const types = pairEncoding === 'standard' ? enc.tokenTypeIds : new Int32Array(enc.inputIds.length);
     return { ids: enc.inputIds, types, label: ex.label };
   });

@@ -2,7 +2,14 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../test/helpers.js';
-import { embeddedFiles, loadExamples, readPairTsv, readScrolls, scrollsExamples, scrollsLabelSet } from './examples.js';
+import {
+  embeddedFiles,
+  loadExamples,
+  readPairTsv,
+  readScrolls,
+  scrollsExamples,
+  scrollsLabelSet,
+} from './examples.js';
 
 const SCROLLS = new URL('../test/fixtures/scrolls/', import.meta.url).pathname;
 const GLUE = new URL('../../../packages/data/test/fixtures/glue/', import.meta.url).pathname;
@@ -14,7 +21,8 @@ describe('scrolls reader', () => {
     expect(rows[0]).toEqual({
       id: 't0',
       textA: 'The party may share information.',
-      textB: 'This agreement lets the Receiving Party share Confidential Information with its employees.\n\nIt lasts two years.',
+      textB:
+        'This agreement lets the Receiving Party share Confidential Information with its employees.\n\nIt lasts two years.',
       output: 'Entailment',
     });
     const whole = await readScrolls(join(SCROLLS, 'train.jsonl'));
@@ -41,8 +49,12 @@ describe('scrolls reader', () => {
     await expect(readScrolls(bad)).rejects.toThrow(`${bad}:1: not valid JSON`);
     await expect(readScrolls(join(dir, 'nope.jsonl'))).rejects.toThrow('nope.jsonl: no such file');
     const rows = await readScrolls(join(SCROLLS, 'validation.jsonl'));
-    expect(() => scrollsExamples(rows, ['Entailment', 'X'], 'v.jsonl')).toThrow(/v\.jsonl: example v1 has output "Not mentioned"/);
-    expect(() => scrollsLabelSet([{ id: '0', textA: 'a', textB: null, output: 'x' }], 't.jsonl')).toThrow(/1 distinct/);
+    expect(() => scrollsExamples(rows, ['Entailment', 'X'], 'v.jsonl')).toThrow(
+      /v\.jsonl: example v1 has output "Not mentioned"/,
+    );
+    expect(() => scrollsLabelSet([{ id: '0', textA: 'a', textB: null, output: 'x' }], 't.jsonl')).toThrow(
+      /1 distinct/,
+    );
   });
 });
 

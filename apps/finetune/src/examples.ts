@@ -58,11 +58,15 @@ export async function readScrolls(file: string, splitInputPair = false): Promise
     }
     const o = obj as Record<string, unknown>;
     if (typeof o.input !== 'string') {
-      throw new Error(`${file}:${lineNumber}: field "input" must be a string, got ${JSON.stringify(o.input)}`);
+      throw new Error(
+        `${file}:${lineNumber}: field "input" must be a string, got ${JSON.stringify(o.input)}`,
+      );
     }
     const output = o.output;
     if (output !== undefined && output !== null && typeof output !== 'string') {
-      throw new Error(`${file}:${lineNumber}: field "output" must be a string, got ${JSON.stringify(output)}`);
+      throw new Error(
+        `${file}:${lineNumber}: field "output" must be a string, got ${JSON.stringify(output)}`,
+      );
     }
     const id = o.id ?? o.pid ?? String(out.length);
     let textA = o.input;
@@ -84,7 +88,8 @@ export async function readScrolls(file: string, splitInputPair = false): Promise
 export function scrollsLabelSet(rows: ScrollsRow[], file: string): string[] {
   const set = new Set<string>();
   for (const r of rows) if (r.output !== null) set.add(r.output);
-  if (set.size < 2) throw new Error(`${file}: the training outputs hold ${set.size} distinct label(s); need >= 2`);
+  if (set.size < 2)
+    throw new Error(`${file}: the training outputs hold ${set.size} distinct label(s); need >= 2`);
   return [...set].sort();
 }
 
@@ -142,7 +147,11 @@ export function embeddedFiles(dataDir: string | null): { train: string; dev: str
  * @example
  * await loadExamples('rte', 'dev', { dataDir: 'glue_data' }); // [{ id: '0', textA, textB, label: 0 | 1 }, …]
  */
-export async function loadExamples(task: TaskName | 'ax', split: string, src: DataSource): Promise<Example[]> {
+export async function loadExamples(
+  task: TaskName | 'ax',
+  split: string,
+  src: DataSource,
+): Promise<Example[]> {
   if (task === 'embedded') {
     const f = embeddedFiles(src.dataDir);
     if (split !== 'train' && split !== 'dev') throw new Error(`embedded task: no split '${split}'`);

@@ -80,7 +80,9 @@ export class BestTracker {
     this.history.push(record);
     this.last = record;
     const score = record.metrics.combined_score ?? taskScore(record.metrics);
-    const bestScore = this.best ? (this.best.metrics.combined_score ?? taskScore(this.best.metrics)) : -Infinity;
+    const bestScore = this.best
+      ? (this.best.metrics.combined_score ?? taskScore(this.best.metrics))
+      : -Infinity;
     if (this.best === null || score > bestScore) {
       this.best = record;
       return true;

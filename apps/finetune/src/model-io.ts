@@ -23,7 +23,10 @@ export function checkModelDir(dir: string, flag = '--model-name-or-path'): void 
  * The tokenizer: `--tokenizer-name` when given, else the model directory's tokenizer.json / vocab.txt.
  * (The official checkpoints ship none: they use bert-base-uncased's vocab.txt, which you pass here.)
  */
-export async function loadRunTokenizer(modelDir: string, tokenizerName: string | null): Promise<BertTokenizer> {
+export async function loadRunTokenizer(
+  modelDir: string,
+  tokenizerName: string | null,
+): Promise<BertTokenizer> {
   const path = tokenizerName ?? modelDir;
   if (tokenizerName !== null && !existsSync(tokenizerName)) {
     throw new Error(`--tokenizer-name ${tokenizerName}: no such file or directory`);
@@ -41,7 +44,9 @@ export async function loadRunTokenizer(modelDir: string, tokenizerName: string |
   try {
     return await loadTokenizer(path);
   } catch (e) {
-    throw new Error(`${tokenizerName ? '--tokenizer-name' : '--model-name-or-path'} ${path}: ${(e as Error).message}`);
+    throw new Error(
+      `${tokenizerName ? '--tokenizer-name' : '--model-name-or-path'} ${path}: ${(e as Error).message}`,
+    );
   }
 }
 

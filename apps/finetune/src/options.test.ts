@@ -34,19 +34,39 @@ describe('flags', () => {
 
   it('parses kebab, snake and = forms, booleans and --no-', () => {
     const o = opts([
-      '--task', 'RTE', '--data-dir', 'g', '--learning_rate', '1e-5', '--max-steps=7', '--pad-to-max-length', 'false',
-      '--freeze-ssm', '--pair-encoding', 'single-segment', '--no-save-model', '--max-seq-length', '128',
+      '--task',
+      'RTE',
+      '--data-dir',
+      'g',
+      '--learning_rate',
+      '1e-5',
+      '--max-steps=7',
+      '--pad-to-max-length',
+      'false',
+      '--freeze-ssm',
+      '--pair-encoding',
+      'single-segment',
+      '--no-save-model',
+      '--max-seq-length',
+      '128',
     ]);
     expect(o).toMatchObject({
-      task: 'rte', dataDir: 'g', learningRate: 1e-5, maxSteps: 7, padToMaxLength: false, freezeSsm: true,
-      pairEncoding: 'single-segment', saveModel: false, maxSeqLength: 128,
+      task: 'rte',
+      dataDir: 'g',
+      learningRate: 1e-5,
+      maxSteps: 7,
+      padToMaxLength: false,
+      freezeSsm: true,
+      pairEncoding: 'single-segment',
+      saveModel: false,
+      maxSeqLength: 128,
     });
     expect(opts(['--task', 'all', '--data-dir', 'g', '--mnli-checkpoint', 'm']).mnliCheckpoint).toBe('m');
   });
 
   it('errors name the flag', () => {
     const err = (argv: string[]) => () => parseArgs(argv);
-    expect(err(['--learning-rate', 'x'])).toThrow("--learning-rate must be a number, got \"x\"");
+    expect(err(['--learning-rate', 'x'])).toThrow('--learning-rate must be a number, got "x"');
     expect(err(['--task', 'squad'])).toThrow(/--task must be one of cola \| sst2/);
     expect(err(['--bogus'])).toThrow('unknown flag --bogus');
     expect(err(['--per-device-train-batch-size', '0'])).toThrow('--per-device-train-batch-size must be >= 1');

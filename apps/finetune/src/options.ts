@@ -127,7 +127,7 @@ const FLAGS: FlagSpec[] = [
     key: 'tokenizerName',
     kind: 'string',
     meta: 'PATH',
-    help: 'tokenizer.json, vocab.txt or a folder holding one (default: the model directory; the official checkpoints use bert-base-uncased\'s vocab.txt).',
+    help: "tokenizer.json, vocab.txt or a folder holding one (default: the model directory; the official checkpoints use bert-base-uncased's vocab.txt).",
     nullable: true,
   },
   {
@@ -152,31 +152,157 @@ const FLAGS: FlagSpec[] = [
   },
   { key: 'learningRate', kind: 'number', meta: 'LR', min: 0, help: 'Peak learning rate. Default 2e-5.' },
   { key: 'numTrainEpochs', kind: 'number', meta: 'E', gt: 0, help: 'Epochs (fractions allowed). Default 3.' },
-  { key: 'maxSteps', kind: 'int', meta: 'N', help: 'Stop after N optimizer steps; > 0 overrides --num-train-epochs. Default -1 (unset).' },
-  { key: 'perDeviceTrainBatchSize', kind: 'int', meta: 'B', min: 1, help: 'Training batch size (one device: the global batch). Default 16 (the official global batch).' },
-  { key: 'perDeviceEvalBatchSize', kind: 'int', meta: 'B', min: 1, help: 'Evaluation / prediction batch size. Default 64.' },
-  { key: 'warmupRatio', kind: 'number', meta: 'R', min: 0, max: 1, help: 'Linear warmup over this fraction of the steps, then linear decay to 0. Default 0.1.' },
-  { key: 'weightDecay', kind: 'number', meta: 'WD', min: 0, help: 'Decoupled AdamW weight decay (not on biases / LayerNorm; SSM parameters are decayed, as official). Default 0.01.' },
+  {
+    key: 'maxSteps',
+    kind: 'int',
+    meta: 'N',
+    help: 'Stop after N optimizer steps; > 0 overrides --num-train-epochs. Default -1 (unset).',
+  },
+  {
+    key: 'perDeviceTrainBatchSize',
+    kind: 'int',
+    meta: 'B',
+    min: 1,
+    help: 'Training batch size (one device: the global batch). Default 16 (the official global batch).',
+  },
+  {
+    key: 'perDeviceEvalBatchSize',
+    kind: 'int',
+    meta: 'B',
+    min: 1,
+    help: 'Evaluation / prediction batch size. Default 64.',
+  },
+  {
+    key: 'warmupRatio',
+    kind: 'number',
+    meta: 'R',
+    min: 0,
+    max: 1,
+    help: 'Linear warmup over this fraction of the steps, then linear decay to 0. Default 0.1.',
+  },
+  {
+    key: 'weightDecay',
+    kind: 'number',
+    meta: 'WD',
+    min: 0,
+    help: 'Decoupled AdamW weight decay (not on biases / LayerNorm; SSM parameters are decayed, as official). Default 0.01.',
+  },
   { key: 'adamBeta1', kind: 'number', meta: 'B1', min: 0, max: 0.999999, help: 'Default 0.9.' },
   { key: 'adamBeta2', kind: 'number', meta: 'B2', min: 0, max: 0.999999999, help: 'Default 0.999.' },
-  { key: 'adamEpsilon', kind: 'number', meta: 'EPS', min: 0, help: 'Default 1e-6 (the official freeze scripts used optax\'s 1e-8).' },
-  { key: 'evalSteps', kind: 'int', meta: 'N', min: 0, help: 'Evaluate every N steps (0: only at epoch ends); also at every epoch end and at the last step. Default 500.' },
-  { key: 'loggingSteps', kind: 'int', meta: 'N', min: 1, help: 'Training-loss line every N steps (metrics.jsonl). Default 100.' },
-  { key: 'seed', kind: 'int', meta: 'S', help: 'Seed of the head init, the shuffling and dropout. Default 42.' },
-  { key: 'backend', kind: 'choice', choices: BACKENDS, help: 'Tensor engine: auto (tfjs-node-gpu, tfjs-node when installed, else wasm) | tensorflow-gpu | tensorflow | wasm | cpu. Default auto.' },
-  { key: 'pairEncoding', kind: 'choice', choices: ['standard', 'single-segment'], help: 'standard: [CLS] A [SEP] B [SEP], token types 0/1 (official). single-segment: A + " [CLS], " + B, token types 0 (freeze scripts). Default standard.' },
-  { key: 'freezeSsm', kind: 'bool', help: 'Freeze-kernel variant: A_re, A_im, C, D and log_step get zero updates. Default false.' },
-  { key: 'ignoreMismatchedSizes', kind: 'bool', help: 'Re-initialise checkpoint tensors whose shape differs (a classifier with another label count). Always on for the MNLI-initialised tasks of --task all. Default false.' },
-  { key: 'mnliCheckpoint', kind: 'string', meta: 'DIR', nullable: true, help: '--task all: start MRPC, STS-B and RTE from this MNLI-finetuned model instead of finetuning MNLI first (MNLI is then skipped).' },
-  { key: 'trainFile', kind: 'string', meta: 'FILE', nullable: true, help: '--task scrolls: training JSON lines ({"id", "input", "output"}); the label set is the distinct outputs, sorted.' },
-  { key: 'validationFile', kind: 'string', meta: 'FILE', nullable: true, help: '--task scrolls: validation JSON lines.' },
-  { key: 'testFile', kind: 'string', meta: 'FILE', nullable: true, help: '--task scrolls: test JSON lines; predictions go to scrolls_predictions.json ({id: label}).' },
-  { key: 'splitInputPair', kind: 'bool', help: '--task scrolls: split "input" at its first blank line into a pair (official contract_nli handling). Default false.' },
-  { key: 'maxTrainSamples', kind: 'int', meta: 'N', min: 1, nullable: true, help: 'Use only the first N training examples (HF flag; for quick runs).' },
-  { key: 'maxEvalSamples', kind: 'int', meta: 'N', min: 1, nullable: true, help: 'Use only the first N examples of each evaluation split.' },
-  { key: 'doPredict', kind: 'bool', help: 'Write GLUE submission files when the data holds test splits. Default true.' },
-  { key: 'saveModel', kind: 'bool', help: 'Save the finetuned model (config.json, model.safetensors, tokenizer) in --output-dir. Default true.' },
-  { key: 'progress', kind: 'choice', choices: ['auto', 'bar', 'lines', 'none'], help: 'Progress display on stderr. Default auto.' },
+  {
+    key: 'adamEpsilon',
+    kind: 'number',
+    meta: 'EPS',
+    min: 0,
+    help: "Default 1e-6 (the official freeze scripts used optax's 1e-8).",
+  },
+  {
+    key: 'evalSteps',
+    kind: 'int',
+    meta: 'N',
+    min: 0,
+    help: 'Evaluate every N steps (0: only at epoch ends); also at every epoch end and at the last step. Default 500.',
+  },
+  {
+    key: 'loggingSteps',
+    kind: 'int',
+    meta: 'N',
+    min: 1,
+    help: 'Training-loss line every N steps (metrics.jsonl). Default 100.',
+  },
+  {
+    key: 'seed',
+    kind: 'int',
+    meta: 'S',
+    help: 'Seed of the head init, the shuffling and dropout. Default 42.',
+  },
+  {
+    key: 'backend',
+    kind: 'choice',
+    choices: BACKENDS,
+    help: 'Tensor engine: auto (tfjs-node-gpu, tfjs-node when installed, else wasm) | tensorflow-gpu | tensorflow | wasm | cpu. Default auto.',
+  },
+  {
+    key: 'pairEncoding',
+    kind: 'choice',
+    choices: ['standard', 'single-segment'],
+    help: 'standard: [CLS] A [SEP] B [SEP], token types 0/1 (official). single-segment: A + " [CLS], " + B, token types 0 (freeze scripts). Default standard.',
+  },
+  {
+    key: 'freezeSsm',
+    kind: 'bool',
+    help: 'Freeze-kernel variant: A_re, A_im, C, D and log_step get zero updates. Default false.',
+  },
+  {
+    key: 'ignoreMismatchedSizes',
+    kind: 'bool',
+    help: 'Re-initialise checkpoint tensors whose shape differs (a classifier with another label count). Always on for the MNLI-initialised tasks of --task all. Default false.',
+  },
+  {
+    key: 'mnliCheckpoint',
+    kind: 'string',
+    meta: 'DIR',
+    nullable: true,
+    help: '--task all: start MRPC, STS-B and RTE from this MNLI-finetuned model instead of finetuning MNLI first (MNLI is then skipped).',
+  },
+  {
+    key: 'trainFile',
+    kind: 'string',
+    meta: 'FILE',
+    nullable: true,
+    help: '--task scrolls: training JSON lines ({"id", "input", "output"}); the label set is the distinct outputs, sorted.',
+  },
+  {
+    key: 'validationFile',
+    kind: 'string',
+    meta: 'FILE',
+    nullable: true,
+    help: '--task scrolls: validation JSON lines.',
+  },
+  {
+    key: 'testFile',
+    kind: 'string',
+    meta: 'FILE',
+    nullable: true,
+    help: '--task scrolls: test JSON lines; predictions go to scrolls_predictions.json ({id: label}).',
+  },
+  {
+    key: 'splitInputPair',
+    kind: 'bool',
+    help: '--task scrolls: split "input" at its first blank line into a pair (official contract_nli handling). Default false.',
+  },
+  {
+    key: 'maxTrainSamples',
+    kind: 'int',
+    meta: 'N',
+    min: 1,
+    nullable: true,
+    help: 'Use only the first N training examples (HF flag; for quick runs).',
+  },
+  {
+    key: 'maxEvalSamples',
+    kind: 'int',
+    meta: 'N',
+    min: 1,
+    nullable: true,
+    help: 'Use only the first N examples of each evaluation split.',
+  },
+  {
+    key: 'doPredict',
+    kind: 'bool',
+    help: 'Write GLUE submission files when the data holds test splits. Default true.',
+  },
+  {
+    key: 'saveModel',
+    kind: 'bool',
+    help: 'Save the finetuned model (config.json, model.safetensors, tokenizer) in --output-dir. Default true.',
+  },
+  {
+    key: 'progress',
+    kind: 'choice',
+    choices: ['auto', 'bar', 'lines', 'none'],
+    help: 'Progress display on stderr. Default auto.',
+  },
 ];
 
 const toKebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -195,18 +321,29 @@ export function helpText(): string {
   ];
   for (const f of FLAGS) {
     const name = `--${toKebab(f.key)}`;
-    const arg = f.kind === 'bool' ? '[true|false]' : f.kind === 'choice' ? (f.choices ?? []).join('|') : (f.meta ?? 'X');
+    const arg =
+      f.kind === 'bool'
+        ? '[true|false]'
+        : f.kind === 'choice'
+          ? (f.choices ?? []).join('|')
+          : (f.meta ?? 'X');
     lines.push(`  ${name} ${arg}`);
     lines.push(`      ${f.help}`);
   }
   lines.push('  --config FILE');
-  lines.push('      JSON object of flag values (keys as the flags, kebab- or snake_case, without "--"); flags on the');
+  lines.push(
+    '      JSON object of flag values (keys as the flags, kebab- or snake_case, without "--"); flags on the',
+  );
   lines.push('      command line win.');
   lines.push('  --help');
   lines.push('      This text.');
   lines.push('');
-  lines.push('Outputs in --output-dir: eval_results.json (best-of-run and final dev metrics, HF names), eval_log.jsonl,');
-  lines.push('metrics.jsonl (training loss), loss_curve.svg, the model, submission/<GLUE file>.tsv when test data exist;');
+  lines.push(
+    'Outputs in --output-dir: eval_results.json (best-of-run and final dev metrics, HF names), eval_log.jsonl,',
+  );
+  lines.push(
+    'metrics.jsonl (training loss), loss_curve.svg, the model, submission/<GLUE file>.tsv when test data exist;',
+  );
   lines.push('--task all: one folder per task plus glue_results.md and glue_results.json.');
   return lines.join('\n');
 }
@@ -227,7 +364,12 @@ function parseValue(f: FlagSpec, raw: unknown, where: string): unknown {
     }
     case 'number':
     case 'int': {
-      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
+      const n =
+        typeof raw === 'number'
+          ? raw
+          : typeof raw === 'string' && raw.trim() !== ''
+            ? Number(raw)
+            : Number.NaN;
       if (!Number.isFinite(n)) return bad(f.kind === 'int' ? 'an integer' : 'a number');
       if (f.kind === 'int' && !Number.isInteger(n)) return bad('an integer');
       if (f.min !== undefined && n < f.min) return bad(`>= ${f.min}`);
@@ -253,7 +395,9 @@ function lookup(name: string): FlagSpec | undefined {
 }
 
 /** Parse result: options, or a request for help. */
-export type ParsedArgs = { help: true } | { help: false; options: FinetuneOptions; given: Set<keyof FinetuneOptions> };
+export type ParsedArgs =
+  | { help: true }
+  | { help: false; options: FinetuneOptions; given: Set<keyof FinetuneOptions> };
 
 /**
  * Parse the command line (`--flag value`, `--flag=value`, booleans as `--flag`, `--flag false`, `--no-flag`)
@@ -323,7 +467,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
     for (const [k, v] of Object.entries(json)) {
       const f = lookup(k.replace(/^--/, ''));
-      if (!f) throw new Error(`--config ${configFile}: unknown key '${k}' (keys are the flag names, see --help)`);
+      if (!f)
+        throw new Error(`--config ${configFile}: unknown key '${k}' (keys are the flag names, see --help)`);
       (options as unknown as Record<string, unknown>)[f.key] = parseValue(f, v, `--config ${configFile}: `);
       given.add(f.key);
     }
@@ -337,9 +482,11 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
 }
 
 function checkCombination(o: FinetuneOptions): void {
-  if (o.maxSteps === 0 || o.maxSteps < -1) throw new Error(`--max-steps must be > 0 or -1 (unset), got ${o.maxSteps}`);
+  if (o.maxSteps === 0 || o.maxSteps < -1)
+    throw new Error(`--max-steps must be > 0 or -1 (unset), got ${o.maxSteps}`);
   if (o.task === 'scrolls') {
-    if (!o.trainFile) throw new Error('--task scrolls needs --train-file FILE (JSON lines with "input" and "output")');
+    if (!o.trainFile)
+      throw new Error('--task scrolls needs --train-file FILE (JSON lines with "input" and "output")');
     if (!o.validationFile) throw new Error('--task scrolls needs --validation-file FILE');
   } else {
     for (const k of ['trainFile', 'validationFile', 'testFile'] as const) {
@@ -347,7 +494,9 @@ function checkCombination(o: FinetuneOptions): void {
     }
   }
   if (o.task !== 'all' && o.mnliCheckpoint !== null) {
-    throw new Error('--mnli-checkpoint is only used with --task all (for one task, pass the MNLI model as --model-name-or-path)');
+    throw new Error(
+      '--mnli-checkpoint is only used with --task all (for one task, pass the MNLI model as --model-name-or-path)',
+    );
   }
   if (o.task !== 'embedded' && o.task !== 'scrolls' && o.dataDir === null) {
     throw new Error(`--data-dir is required for --task ${o.task} (the GLUE data folder)`);

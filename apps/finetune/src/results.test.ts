@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -57,7 +56,9 @@ describe('GLUE table', () => {
       '| CoLA (MCC) | SST-2 | QQP acc/F1 | MNLI m/mm | QNLI | MRPC F1/acc | STS-B P/S | RTE | WNLI | Avg |',
     );
     expect(lines[1]).toBe('|---|---|---|---|---|---|---|---|---|---|');
-    expect(lines[2]).toBe(`| 67.9 | – | – | 86.5/85.5 | – | 88.3/83.3 | 89.9/89.7 | – | – | ${(100 * avg).toFixed(1)} |`);
+    expect(lines[2]).toBe(
+      `| 67.9 | – | – | 86.5/85.5 | – | 88.3/83.3 | 89.9/89.7 | – | – | ${(100 * avg).toFixed(1)} |`,
+    );
     expect(glueAverage({})).toBeNull();
     expect(glueTable({ stsb: { pearson: Number.NaN, spearmanr: 0.5 } })).toContain('| n/a/50.0 |');
   });

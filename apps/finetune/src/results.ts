@@ -86,7 +86,8 @@ export const GLUE_COLUMNS: readonly Column[] = [
   { header: 'WNLI', task: 'wnli', keys: ['accuracy'] },
 ];
 
-const pct = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? 'n/a' : (100 * v).toFixed(1));
+const pct = (v: number | undefined) =>
+  v === undefined || !Number.isFinite(v) ? 'n/a' : (100 * v).toFixed(1);
 
 /**
  * The GLUE average: each task's score is the unweighted mean of its metrics (MNLI: of m and mm accuracy), and the

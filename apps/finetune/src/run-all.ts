@@ -42,7 +42,9 @@ export async function runSuite(
   const present = GLUE_SUITE.filter((t) => hasTrain(dataDir, t));
   const skipped = GLUE_SUITE.filter((t) => !present.includes(t));
   if (present.length === 0) {
-    throw new Error(`--data-dir ${dataDir}: holds no GLUE task (expected CoLA/, MNLI/, … or cola/, mnli/, … folders)`);
+    throw new Error(
+      `--data-dir ${dataDir}: holds no GLUE task (expected CoLA/, MNLI/, … or cola/, mnli/, … folders)`,
+    );
   }
   if (skipped.length > 0) log(`[all] no data for ${skipped.join(', ')} under ${dataDir}: skipped`);
   let mnliDir: string | null = null;

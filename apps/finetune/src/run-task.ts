@@ -106,7 +106,12 @@ export function toPredictions(logits: Float32Array, c: number, regression: boole
 }
 
 /** Mean loss on host: softmax cross-entropy, or MSE for regression (as the training loss). */
-export function hostLoss(logits: Float32Array, c: number, labels: ArrayLike<number>, regression: boolean): number {
+export function hostLoss(
+  logits: Float32Array,
+  c: number,
+  labels: ArrayLike<number>,
+  regression: boolean,
+): number {
   const n = labels.length;
   let s = 0;
   for (let i = 0; i < n; i++) {
@@ -143,7 +148,12 @@ export async function runTask(o: TaskRunOptions): Promise<TaskRunResult> {
   let spec: TaskSpec;
   let train: Example[];
   const evalExamples: Array<{ suffix: string; examples: Example[] }> = [];
-  const testExamples: Array<{ file: string; examples: Example[]; labelNames: string[] | null; names: boolean }> = [];
+  const testExamples: Array<{
+    file: string;
+    examples: Example[];
+    labelNames: string[] | null;
+    names: boolean;
+  }> = [];
   const src = { dataDir: o.dataDir };
   if (o.task === 'scrolls') {
     const trainRows = await readScrolls(o.trainFile!, o.splitInputPair);
@@ -167,7 +177,12 @@ export async function runTask(o: TaskRunOptions): Promise<TaskRunResult> {
       for (const t of spec.testSplits) {
         if (!hasSplit(o.dataDir, o.task, t.split)) continue;
         const ex = (await loadExamples(o.task, t.split, src)).map((e) => ({ ...e, label: null }));
-        testExamples.push({ file: t.file, examples: ex, labelNames: spec.labelNames, names: spec.submissionNames });
+        testExamples.push({
+          file: t.file,
+          examples: ex,
+          labelNames: spec.labelNames,
+          names: spec.submissionNames,
+        });
       }
       if (o.task === 'mnli' && hasSplit(o.dataDir, 'ax', 'test')) {
         const ex = (await loadExamples('ax', 'test', src)).map((e) => ({ ...e, label: null }));
@@ -180,7 +195,8 @@ export async function runTask(o: TaskRunOptions): Promise<TaskRunResult> {
     for (const e of evalExamples) e.examples = e.examples.slice(0, o.maxEvalSamples);
   }
   for (const e of evalExamples) {
-    if (e.examples.some((x) => x.label === null)) throw new Error(`${o.task}: evaluation split has unlabelled rows`);
+    if (e.examples.some((x) => x.label === null))
+      throw new Error(`${o.task}: evaluation split has unlabelled rows`);
   }
   const regression = spec.labelNames === null;
 
@@ -208,7 +224,8 @@ export async function runTask(o: TaskRunOptions): Promise<TaskRunResult> {
         `tokenizer has ${tok.vocabSize} tokens but the model's vocab_size is ${cfg.vocabSize}; pass the model's own tokenizer with --tokenizer-name`,
       );
     }
-    const enc = (ex: Example[]) => encodeExamples(tok, ex, { maxSeqLength: maxLen, pairEncoding: o.pairEncoding });
+    const enc = (ex: Example[]) =>
+      encodeExamples(tok, ex, { maxSeqLength: maxLen, pairEncoding: o.pairEncoding });
     const trainRows = enc(train);
     const evalSets: EvalSet[] = evalExamples.map((e) => ({ suffix: e.suffix, rows: enc(e.examples) }));
     const testSets: TestSet[] = testExamples.map((t) => ({
@@ -289,7 +306,8 @@ export async function runTask(o: TaskRunOptions): Promise<TaskRunResult> {
       progress: o.progress,
       onStep: (info) => {
         const s = info.step;
-        if ((o.evalSteps > 0 && s % o.evalSteps === 0) || s % stepsPerEpoch === 0 || s === maxSteps) evaluate(s);
+        if ((o.evalSteps > 0 && s % o.evalSteps === 0) || s % stepsPerEpoch === 0 || s === maxSteps)
+          evaluate(s);
         return undefined;
       },
     });
@@ -299,7 +317,9 @@ export async function runTask(o: TaskRunOptions): Promise<TaskRunResult> {
       const result = await trainer.train();
       steps = result.globalStep;
       if (result.stopReason !== 'max_steps' && result.stopReason !== 'end_of_data') {
-        throw new Error(`[${o.task}] training stopped early (${result.signal ?? result.stopReason}) at step ${steps}`);
+        throw new Error(
+          `[${o.task}] training stopped early (${result.signal ?? result.stopReason}) at step ${steps}`,
+        );
       }
     } finally {
       trainer.optimizer.dispose();
@@ -337,10 +357,15 @@ export async function runTask(o: TaskRunOptions): Promise<TaskRunResult> {
       mkdirSync(dir, { recursive: true });
       const path = join(dir, t.file);
       if (t.file.endsWith('.json')) {
-        const obj = Object.fromEntries(t.ids.map((id, i) => [id, t.labelNames?.[preds[i]!] ?? String(preds[i])]));
+        const obj = Object.fromEntries(
+          t.ids.map((id, i) => [id, t.labelNames?.[preds[i]!] ?? String(preds[i])]),
+        );
         await writeFileAtomic(path, `${JSON.stringify(obj, null, 1)}\n`);
       } else {
-        await writeFileAtomic(path, submissionText(t.ids, preds, { labelNames: t.labelNames, names: t.names }));
+        await writeFileAtomic(
+          path,
+          submissionText(t.ids, preds, { labelNames: t.labelNames, names: t.names }),
+        );
       }
       predictions.push(path);
     }

@@ -138,6 +138,19 @@ export function parseTaskName(value: string): TaskName | 'all' {
   const alias: Record<string, TaskName> = { sst: 'sst2', sts: 'stsb' };
   const name = (alias[v] ?? v) as TaskName | 'all';
   if (name === 'all' || TASK_NAMES.includes(name as TaskName)) return name;
-  const listed = ['cola', 'sst2', 'mrpc', 'qqp', 'stsb', 'mnli', 'qnli', 'rte', 'wnli', 'all', 'embedded', 'scrolls'];
+  const listed = [
+    'cola',
+    'sst2',
+    'mrpc',
+    'qqp',
+    'stsb',
+    'mnli',
+    'qnli',
+    'rte',
+    'wnli',
+    'all',
+    'embedded',
+    'scrolls',
+  ];
   throw new Error(`--task must be one of ${listed.join(' | ')}, got '${value}'`);
 }
