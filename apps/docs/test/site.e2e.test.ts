@@ -1,0 +1,181 @@
+/**
+ * End to end: the built site served on 127.0.0.1.
+ * - Link crawl (plain HTTP, no browser): every internal link and asset of every page answers 200 and is not
+ *   VitePress's 404 page; in-page anchors on guide pages exist.
+ * - Browser (Debian's chromium driven by playwright-core, never a downloaded browser): click from the home page to
+ *   a guide and to an API page, no console errors, a screenshot in test-results/. Skips when /usr/bin/chromium is
+ *   absent, unless BIGS_REQUIRE_BROWSER=1 (CI), where it fails.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeServer, DIST, RESULTS_DIR, serveStatic } from './site.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+const requireBrowser = process.env.BIGS_REQUIRE_BROWSER === '1';
+if (!haveChromium && !requireBrowser) {
+  console.warn(
+    `docs e2e: SKIPPING the browser test: ${CHROMIUM} not found (apt-get install chromium; CI sets BIGS_REQUIRE_BROWSER=1)`,
+  );
+}
+
+let server: Server;
+let origin = '';
+
+beforeAll(async () => {
+  ({ server, origin } = await serveStatic(DIST));
+});
+afterAll(async () => {
+  if (server) await closeServer(server);
+});
+
+/** href/src values of a page (attribute values only; VitePress emits double quotes). */
+function links(html: string): string[] {
+  const out: string[] = [];
+  for (const m of html.matchAll(/\s(?:href|src)="([^"]*)"/g)) out.push(m[1]!.replace(/&amp;/g, '&'));
+  return out;
+}
+
+const isNotFoundPage = (html: string) => html.includes('class="NotFound"') || /<title>404/.test(html);
+
+describe('link crawl', () => {
+  it('every internal link of the built site answers 200 and is not the 404 page', async () => {
+    const seen = new Set<string>(['/']);
+    const queue = ['/'];
+    const pageIds = new Map<string, Set<string>>();
+    const anchorRefs: { from: string; page: string; id: string }[] = [];
+    const broken: string[] = [];
+    while (queue.length > 0) {
+      const path = queue.shift()!;
+      const res = await fetch(origin + path);
+      const type = res.headers.get('content-type') ?? '';
+      const isHtml = type.startsWith('text/html');
+      const body = isHtml ? await res.text() : '';
+      if (!isHtml) await res.arrayBuffer();
+      if (res.status !== 200 || (type.startsWith('text/html') && isNotFoundPage(body))) {
+        broken.push(`${path} → ${res.status}`);
+        continue;
+      }
+      if (!type.startsWith('text/html')) continue;
+      pageIds.set(path, new Set([...body.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]!)));
+      for (const raw of links(body)) {
+        if (/^(https?:)?\/\//.test(raw) || /^(mailto|data|javascript):/.test(raw)) continue;
+        const url = new URL(raw, origin + path);
+        if (url.origin !== origin) continue;
+        if (url.hash.length > 1 && path.startsWith('/guide/')) {
+          anchorRefs.push({ from: path, page: url.pathname, id: decodeURIComponent(url.hash.slice(1)) });
+        }
+        if (!seen.has(url.pathname)) {
+          seen.add(url.pathname);
+          queue.push(url.pathname);
+        }
+      }
+    }
+    expect(broken, `broken internal links:\n${broken.join('\n')}`).toEqual([]);
+    const missingAnchors = anchorRefs
+      .filter((a) => pageIds.has(a.page) && !pageIds.get(a.page)!.has(a.id))
+      .map((a) => `${a.from} → ${a.page}#${a.id}`);
+    expect(missingAnchors, `missing anchors:\n${missingAnchors.join('\n')}`).toEqual([]);
+    // The crawl reached the guides and every package's API section (at least the five core packages).
+    expect([...seen].filter((p) => p.startsWith('/guide/')).length).toBeGreaterThanOrEqual(9);
+    expect(
+      [...seen].filter((p) => /^\/api\/[^/]+\/index\.html$|^\/api\/[^/]+\/$/.test(p)).length,
+    ).toBeGreaterThanOrEqual(5);
+    expect(pageIds.size).toBeGreaterThan(100);
+  });
+
+  it('a missing page gets 404 and the VitePress 404 page', async () => {
+    const res = await fetch(`${origin}/guide/no-such-page.html`);
+    expect(res.status).toBe(404);
+    expect(isNotFoundPage(await res.text())).toBe(true);
+  });
+});
+
+describe.skipIf(!haveChromium && !requireBrowser)('in a headless browser', () => {
+  it('navigates by clicking to a guide and an API page without console errors', async () => {
+    if (!haveChromium)
+      throw new Error(`BIGS_REQUIRE_BROWSER=1 but ${CHROMIUM} is missing (apt-get install chromium)`);
+    const profile = mkdtempSync(join(tmpdir(), 'bigs-docs-chromium-'));
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+      viewport: { width: 1280, height: 900 },
+    });
+    const errors: string[] = [];
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(`console: ${m.text()} (${page.url()})`);
+      });
+      page.on('pageerror', (e) => errors.push(`pageerror: ${e.message} (${page.url()})`));
+      page.on('requestfailed', (r) =>
+        errors.push(`requestfailed: ${r.url()} ${r.failure()?.errorText ?? ''}`),
+      );
+      // Nothing outside 127.0.0.1 may be requested (the site is fully offline).
+      await context.route(/^(?!http:\/\/127\.0\.0\.1:)/, (route) => {
+        errors.push(`external request: ${route.request().url()}`);
+        return route.abort();
+      });
+
+      await page.goto(`${origin}/`);
+      await expect(page.locator('.VPHero .name').first().textContent()).resolves.toContain('BiGS-TS');
+
+      // Home → guide (hero button), then the sidebar to another guide page.
+      await page.locator('.VPHero a', { hasText: 'Getting started' }).first().click();
+      await page.waitForURL('**/guide/getting-started.html');
+      await page.locator('.vp-doc h1', { hasText: 'Getting started' }).waitFor();
+      expect(await page.locator('.vp-doc h1').first().textContent()).toContain('Getting started');
+      expect(await page.locator('.vp-doc pre code').first().textContent()).toContain('pnpm');
+      await page.locator('.VPSidebar a', { hasText: 'Adding a routing layer' }).first().click();
+      await page.waitForURL('**/guide/routing-layers.html');
+      await page.locator('.vp-doc h1', { hasText: 'Adding a routing layer' }).waitFor();
+      await expect(page.locator('.vp-doc').textContent()).resolves.toContain(
+        'class FNetRouting extends RoutingLayer',
+      );
+
+      // Nav → API overview → a package → a function page.
+      await page.locator('.VPNavBar a', { hasText: 'API' }).first().click();
+      await page.waitForURL('**/api/');
+      await page.locator('.vp-doc h1', { hasText: 'API reference' }).waitFor();
+      await page.locator('.vp-doc a', { hasText: '@bigs/ssm-kernels' }).first().click();
+      await page.waitForURL('**/api/ssm-kernels/**');
+      await page.locator('.vp-doc h1', { hasText: '@bigs/ssm-kernels' }).waitFor();
+      await page.locator('.vp-doc').getByRole('link', { name: 'initEngine', exact: true }).first().click();
+      await page.waitForURL('**/api/ssm-kernels/functions/initEngine.html');
+      await page.locator('.vp-doc h1', { hasText: 'initEngine' }).waitFor();
+      expect(await page.locator('.vp-doc h1').first().textContent()).toContain('initEngine');
+      expect(await page.locator('.NotFound').count()).toBe(0);
+
+      mkdirSync(RESULTS_DIR, { recursive: true });
+      await page.screenshot({ path: join(RESULTS_DIR, 'api-initEngine.png'), fullPage: false });
+
+      // The analysis page: its plots (when rendered at build time) load as images.
+      await page.goto(`${origin}/guide/analysis.html`);
+      const imgs = page.locator('.vp-doc img');
+      for (let i = 0; i < (await imgs.count()); i++) {
+        expect(
+          await imgs.nth(i).evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth),
+        ).toBeGreaterThan(0);
+      }
+      await page.screenshot({ path: join(RESULTS_DIR, 'guide-analysis.png'), fullPage: true });
+    } finally {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    }
+    expect(errors, errors.join('\n')).toEqual([]);
+  });
+});
