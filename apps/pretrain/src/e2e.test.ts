@@ -199,7 +199,7 @@ describe('pnpm pretrain end to end', () => {
       }
     });
     expect(first.code, first.stderr).toBe(143);
-    expect(first.stderr).toMatch(/SIGTERM received/);
+    expect(first.stderr).toMatch(/SIGTERM received: finishing step/);
     const saved = readdirSync(B).filter((d) => d.startsWith('checkpoint-'));
     const stoppedAt = Math.max(...saved.map((d) => Number(d.slice('checkpoint-'.length))));
     expect(stoppedAt).toBeGreaterThanOrEqual(3);

@@ -232,6 +232,33 @@ const fmtNum = (x: number) =>
       : `${(x / 1e3).toFixed(1)} k`;
 
 /**
+ * SIGINT/SIGTERM: the first asks the trainer to stop after the current step and save a checkpoint; a repeat of
+ * the same signal within 3 s is the same request (Ctrl-C reaches the launcher and this process); a later one
+ * exits at once (checkpoints are atomic, so nothing half-written is visible). Returns the remover.
+ */
+function stopOnSignals(trainer: Trainer<PretrainBatch>, io: RunIO): () => void {
+  let first: { signal: NodeJS.Signals; at: number } | null = null;
+  const handler = (signal: NodeJS.Signals) => {
+    const now = Date.now();
+    if (first === null) {
+      first = { signal, at: now };
+      io.log(
+        `\n${signal} received: finishing step ${trainer.step + 1}, then saving a checkpoint and stopping`,
+      );
+      trainer.requestStop('signal', signal);
+    } else if (!(signal === first.signal && now - first.at < 3000)) {
+      process.exit(128 + (signal === 'SIGTERM' ? 15 : 2));
+    }
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}
+
+/**
  * Run `pnpm pretrain` with these arguments. Returns the exit code (0 done, 1 usage/input error, 130/143 stopped
  * by SIGINT/SIGTERM after saving a checkpoint).
  */
@@ -464,22 +491,26 @@ export async function runPretrain(argv: readonly string[], io: RunIO = defaultIO
     flopsPerToken: flops.total,
     peakFlops: peak,
     progress: 'auto',
+    handleSignals: false,
     onStep: () => {
       if (onWasm) assertWasmHeapBelow(0.9);
       return undefined;
     },
   });
   let result: TrainResult;
+  const removeSignals = stopOnSignals(trainer, io);
   try {
     if (resumeDir) await trainer.resumeFromCheckpoint(resumeDir);
     result = await trainer.train();
   } catch (e) {
+    removeSignals();
     io.log(`pretrain: error: ${(e as Error).message}`);
     if (process.env.BIGS_DEBUG) io.log((e as Error).stack ?? '');
     trainer.optimizer.dispose();
     data.close();
     return 1;
   }
+  removeSignals();
   trainer.optimizer.dispose();
   data.close();
 
