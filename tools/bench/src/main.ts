@@ -17,6 +17,7 @@ import { dataSuite } from './cases/data.js';
 import { denseSuite } from './cases/dense.js';
 import { longConvSuite } from './cases/long-conv.js';
 import { tokenizerSuite } from './cases/tokenizer.js';
+import { trainStepSuite } from './cases/train-step.js';
 import type { BenchContext, BenchRow, BenchSuite } from './types.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -60,7 +61,7 @@ function parseArgs(argv: string[]): Args {
 
 /** Every suite, in table order. */
 async function loadSuites(): Promise<BenchSuite[]> {
-  return [longConvSuite, denseSuite, tokenizerSuite, dataSuite];
+  return [longConvSuite, denseSuite, tokenizerSuite, dataSuite, trainStepSuite];
 }
 
 /** A python3 that imports torch (pyenv's python3 first on PATH has none; Debian's /usr/bin/python3 may). */
