@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../test/helpers.js';
-import { DEFAULT_MODEL_DIR, DEFAULTS, helpText, parseArgs } from './options.js';
+import { DEFAULT_MODEL_DIR, DEFAULTS, EMBEDDED_DEFAULTS, helpText, parseArgs } from './options.js';
 
 const opts = (argv: string[]) => {
   const r = parseArgs(argv);
@@ -13,9 +13,10 @@ const opts = (argv: string[]) => {
 describe('flags', () => {
   it('defaults are the official recipe (spec §8.1) on the embedded task and the default pretrained model', () => {
     const o = opts([]);
-    expect(o).toEqual(DEFAULTS);
-    expect(o).toMatchObject({
-      task: 'embedded',
+    expect(o).toEqual({ ...DEFAULTS, ...EMBEDDED_DEFAULTS });
+    expect(opts(['--task', 'embedded', '--learning-rate', '1e-5']).learningRate).toBe(1e-5);
+    expect(opts(['--task', 'rte', '--data-dir', 'g'])).toMatchObject({
+      task: 'rte',
       modelNameOrPath: DEFAULT_MODEL_DIR,
       learningRate: 2e-5,
       numTrainEpochs: 3,
