@@ -1,4 +1,4 @@
-import { BiGSForMaskedLM, type BiGSConfig, createConfig } from '@bigs/models';
+import { type BiGSConfig, BiGSForMaskedLM, createConfig } from '@bigs/models';
 import * as tf from '@tensorflow/tfjs';
 
 const POS = 'bigs.embeddings.position_embeddings.weight';

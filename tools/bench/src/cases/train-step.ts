@@ -16,7 +16,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ForwardContext } from '@bigs/gated-blocks';
-import { BiGSForMaskedLM, type BiGSConfig, createConfig } from '@bigs/models';
+import { type BiGSConfig, BiGSForMaskedLM, createConfig } from '@bigs/models';
 import { assertWasmHeapBelow, getEngineInfo } from '@bigs/ssm-kernels';
 import { AdamW } from '@bigs/trainer';
 import * as tf from '@tensorflow/tfjs';
