@@ -39,6 +39,9 @@ import {
   type TrainResult,
 } from './types.js';
 
+/** A repeat of the same signal within this window counts as the first one (see installSignalHandlers). */
+const SIGNAL_REPEAT_WINDOW_MS = 3000;
+
 /** Options of {@link Trainer}. Step counts are optimizer steps (one per accumulation window). */
 export interface TrainerOptions<B extends Batch> {
   model: Module;
@@ -539,13 +542,17 @@ export class Trainer<B extends Batch> {
   }
 
   private installSignalHandlers(): () => void {
-    let count = 0;
+    let first: { signal: NodeJS.Signals; at: number } | null = null;
     const handler = (signal: NodeJS.Signals) => {
-      count += 1;
-      if (count > 1) {
-        // Second signal: leave now. Checkpoints are atomic, so nothing half-written becomes visible.
+      const now = Date.now();
+      if (first !== null) {
+        // The same signal again within 3 s is the same request: Ctrl-C reaches every process of the group
+        // (pnpm, tsx, node), and some of them forward it once more.
+        if (signal === first.signal && now - first.at < SIGNAL_REPEAT_WINDOW_MS) return;
+        // A later (or different) signal: leave now. Checkpoints are atomic, so nothing half-written shows.
         process.exit(128 + (signal === 'SIGTERM' ? 15 : 2));
       }
+      first = { signal, at: now };
       process.stderr.write(
         `\n${signal} received: finishing step ${this.globalStep + 1}, then saving and stopping\n`,
       );
