@@ -21,6 +21,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Finetuning', link: '/guide/finetuning' },
       { text: 'Analysis', link: '/guide/analysis' },
       { text: 'Benchmarks', link: '/guide/benchmarks' },
+      { text: 'Command-line reference', link: '/guide/cli' },
     ],
   },
 ];

@@ -31,7 +31,7 @@ export function writeBench(): 'embedded' | 'missing' {
     [
       '::: info No benchmark results at build time',
       '`tools/bench/results/latest.md` did not exist when this site was built. Produce it with',
-      "`npx -y pnpm@9.15.9 bench` (the README's first command) and rebuild the docs with `pnpm docs:build`.",
+      '`npx -y pnpm@9.15.9 bench` and rebuild the docs with `pnpm docs:build`.',
       ':::',
       '',
     ].join('\n'),
