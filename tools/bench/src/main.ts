@@ -7,10 +7,10 @@
  * `results/bench-<date>.{json,md}` and `results/latest.{json,md}` (temp file + rename).
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from '@bigs/models';
 import { type EngineVariant, initEngine, listAvailableBackends } from '@bigs/ssm-kernels';
 import * as tf from '@tensorflow/tfjs';
 import { dataSuite } from './cases/data.js';
@@ -225,12 +225,6 @@ function markdown(rows: BenchRow[], meta: Record<string, unknown>): string {
   return `${lines.join('\n')}\n`;
 }
 
-function writeAtomic(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
-}
-
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args.child !== null) return runChild(args);
@@ -271,13 +265,12 @@ async function main(): Promise<void> {
     cpu: os.cpus()[0]?.model ?? 'unknown',
     cores: os.cpus().length,
   };
-  mkdirSync(RESULTS, { recursive: true });
   const json = `${JSON.stringify({ meta, rows: merged }, null, 2)}\n`;
   const md = markdown(merged, meta);
-  writeAtomic(path.join(RESULTS, `bench-${date}.json`), json);
-  writeAtomic(path.join(RESULTS, `bench-${date}.md`), md);
-  writeAtomic(path.join(RESULTS, 'latest.json'), json);
-  writeAtomic(path.join(RESULTS, 'latest.md'), md);
+  await writeFileAtomic(path.join(RESULTS, `bench-${date}.json`), json);
+  await writeFileAtomic(path.join(RESULTS, `bench-${date}.md`), md);
+  await writeFileAtomic(path.join(RESULTS, 'latest.json'), json);
+  await writeFileAtomic(path.join(RESULTS, 'latest.md'), md);
   console.log(md);
   log(
     `wrote ${path.relative(process.cwd(), path.join(RESULTS, `bench-${date}.{json,md}`))} and latest.{json,md}`,
