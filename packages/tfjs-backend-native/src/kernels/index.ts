@@ -1,0 +1,18 @@
+/**
+ * Every addon kernel of the `native` backend. Each kernel file exports a `make…Kernels(cpu)` that gets
+ * the cpu backend's kernel functions (for dtypes and cases it leaves to JS) and returns its configs.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
+import { makeMatMulKernels } from './matmul.js';
+
+/** The cpu backend's kernel function for `name` (throws when cpu has none). */
+export function cpuKernel(name: string): KernelFunc {
+  const k = tf.getKernel(name, 'cpu');
+  if (k === undefined) throw new Error(`native backend: no cpu kernel '${name}' to fall back to`);
+  return k.kernelFunc;
+}
+
+export function nativeKernels(): KernelConfig[] {
+  return [...makeMatMulKernels(cpuKernel)];
+}
