@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import type { BackendRequest } from '@bigs/ssm-kernels';
+import { BACKEND_REQUESTS, type BackendRequest } from '@bigs/ssm-kernels';
 import type { PairEncoding } from './encode.js';
 import { parseTaskName, type TaskName } from './tasks.js';
 
@@ -74,7 +74,7 @@ interface FlagSpec {
   max?: number;
 }
 
-const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+const BACKENDS = BACKEND_REQUESTS;
 
 /** The defaults: the official recipe (spec §8.1): lr 2e-5, 3 epochs, batch 16, warmup 10 %, AdamW 0.9/0.999/1e-6, wd 0.01. */
 export const DEFAULTS: FinetuneOptions = {
@@ -231,7 +231,7 @@ const FLAGS: FlagSpec[] = [
     key: 'backend',
     kind: 'choice',
     choices: BACKENDS,
-    help: 'Tensor engine: auto (tfjs-node-gpu, tfjs-node when installed, else wasm) | tensorflow-gpu | tensorflow | wasm | cpu. Default auto.',
+    help: 'Tensor engine: auto (tfjs-node-gpu, tfjs-node when installed, then native when its addon built, else wasm) | tensorflow-gpu | tensorflow | native | wasm | cpu. Default auto.',
   },
   {
     key: 'pairEncoding',

@@ -1,3 +1,4 @@
+import { BACKEND_REQUESTS } from '@bigs/ssm-kernels';
 import { readFileSync } from 'node:fs';
 
 /** Value kinds a flag can take. `strings` takes every following word up to the next `--flag`. */
@@ -22,7 +23,7 @@ export interface FlagSpec {
 /** A user error: printed as one line, exit code 1. */
 export class UsageError extends Error {}
 
-export const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKENDS = BACKEND_REQUESTS;
 export const SCHEDULERS = ['linear', 'cosine', 'constant'] as const;
 
 /** Every flag of `pnpm pretrain`, in help order. */
@@ -282,13 +283,13 @@ export const FLAGS: readonly FlagSpec[] = [
     choices: BACKENDS,
     defaultText: 'auto',
     description:
-      'tensor engine: auto = tfjs-node-gpu, then tfjs-node when installed, else wasm (threaded when possible), else cpu',
+      'tensor engine: auto = tfjs-node-gpu, then tfjs-node when installed, then native (the C++ addon, BLAS) when it built, else wasm (threaded when possible), else cpu',
   },
   {
     name: 'threads',
     type: 'integer',
     min: 1,
-    description: 'wasm threads (default: all cores, when the threaded build loads)',
+    description: 'engine threads: wasm XNNPACK threads, or the native pool and BLAS threads (default: all cores)',
   },
   {
     name: 'peak-flops',

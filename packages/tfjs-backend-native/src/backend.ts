@@ -71,7 +71,7 @@ export class NativeBackend extends MathBackendCPU {
     return released;
   }
 
-  override memory(): { unreliable: boolean; reasons?: string[] } & Record<string, unknown> {
+  override memory(): { unreliable: boolean; reasons: string[] } & Record<string, unknown> {
     return {
       ...super.memory(),
       poolIdleBytes: this.pool.idleBytes,

@@ -9,6 +9,7 @@
  * tf.matMul(tf.ones([2, 3]), tf.ones([3, 4])).shape; // [2, 4]
  * nativeInfo()?.blas.name; // 'openblas' where OpenBLAS is installed, else 'built-in'
  */
+import { createRequire } from 'node:module';
 import { addonFile, type BlasInfo, loadAddon } from './addon.js';
 import { BACKEND_NAME, registerNativeBackend } from './register.js';
 
@@ -17,6 +18,9 @@ export { NativeBackend } from './backend.js';
 export { BufferPool } from './buffer-pool.js';
 export { BACKEND_NAME, nativeUnavailableReason, registerNativeBackend, registerNativeKernel } from './register.js';
 export { formatVerifyReport, isVerifying, resetVerifyReport, setVerify, type VerifyEntry, verifyReport } from './verify.js';
+
+/** This package's version (from its package.json). */
+export const NATIVE_VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
 /** What the engine runs with. */
 export interface NativeInfo {

@@ -1,9 +1,9 @@
 import { analyzeModel, type SensitivityMethod } from '@bigs/analysis';
-import { type BackendRequest, initEngine } from '@bigs/ssm-kernels';
+import { BACKEND_REQUESTS, type BackendRequest, initEngine } from '@bigs/ssm-kernels';
 import type { CliIO, Command, CommandGroup, ParsedFlags } from '../router.js';
 import { UsageError } from '../router.js';
 
-const BACKENDS = ['auto', 'cpu', 'wasm', 'tensorflow', 'tensorflow-gpu'] as const;
+const BACKENDS = BACKEND_REQUESTS;
 
 function intList(flag: string, v: string[] | undefined): number[] | undefined {
   if (v === undefined) return undefined;

@@ -8,14 +8,14 @@ import {
   fromPretrained,
   writeFileAtomic,
 } from '@bigs/models';
-import { type BackendRequest, initEngine } from '@bigs/ssm-kernels';
+import { BACKEND_REQUESTS, type BackendRequest, initEngine } from '@bigs/ssm-kernels';
 import * as tf from '@tensorflow/tfjs';
 import type { CliIO, Command, CommandGroup, ParsedFlags } from '../router.js';
 import { UsageError } from '../router.js';
 
 const HEADS = ['base', 'masked-lm', 'sequence-classification'] as const;
 type PredictHead = (typeof HEADS)[number];
-const BACKENDS = ['auto', 'cpu', 'wasm', 'tensorflow', 'tensorflow-gpu'] as const;
+const BACKENDS = BACKEND_REQUESTS;
 
 /** Tokenised inputs as read from the --inputs file. */
 export interface PredictInputs {

@@ -1,4 +1,5 @@
 export {
+  BACKEND_REQUESTS,
   type BackendAvailability,
   type BackendRequest,
   type EngineInfo,

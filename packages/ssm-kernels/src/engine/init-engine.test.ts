@@ -6,6 +6,7 @@ import {
   listAvailableBackends,
   setOptionalImporterForTesting,
 } from './init-engine.js';
+import { nativeUnavailable } from './native-engine.js';
 import { WASM_HEAP_MAX_BYTES, wasmHeapBytes } from './wasm-heap.js';
 
 describe('initEngine', () => {
@@ -39,11 +40,33 @@ describe('initEngine', () => {
     expect(heap).toBeLessThanOrEqual(WASM_HEAP_MAX_BYTES);
   });
 
-  it("'auto' without tfjs-node picks wasm and notes nothing about missing packages", async () => {
+  it("'auto' without tfjs-node picks native when its addon builds, else wasm, and notes nothing about missing packages", async () => {
+    const nativeReason = await nativeUnavailable();
+    // CI installs a compiler and BLAS: there the native engine must be picked, not silently skipped.
+    if (process.env.BIGS_REQUIRE_NATIVE === '1') expect(nativeReason).toBeNull();
     const info = await initEngine({ backend: 'auto', threads: 1, quiet: true });
     expect(info.requested).toBe('auto');
-    expect(info.backend).toBe('wasm');
+    expect(info.backend).toBe(nativeReason === null ? 'native' : 'wasm');
     expect(info.notes.join(' ')).not.toMatch(/tfjs-node/);
+  });
+
+  it("sets 'native' with its BLAS and threads; a failed self-check makes auto fall through to wasm", async () => {
+    if ((await nativeUnavailable()) !== null) return; // a machine without a compiler: covered above
+    const info = await initEngine({ backend: 'native', threads: 1, quiet: true });
+    expect(tf.getBackend()).toBe('native');
+    expect(info).toMatchObject({
+      backend: 'native',
+      variant: 'native',
+      package: '@bigs/tfjs-backend-native',
+    });
+    expect(info.threads).toBe(1);
+    expect(info.blas?.name).toMatch(/^(openblas|mkl|blis|flexiblas|blas|accelerate|custom|built-in)$/);
+    await expect(initEngine({ backend: 'native', quiet: true, debugFailNative: true })).rejects.toThrow(
+      /native self-check failed/,
+    );
+    const auto = await initEngine({ backend: 'auto', threads: 1, quiet: true, debugFailNative: true });
+    expect(auto.backend).toBe('wasm');
+    expect(auto.notes.join(' ')).toMatch(/auto: native unavailable \(native self-check failed/);
   });
 
   it('honours BIGS_BACKEND when the request is auto', async () => {
@@ -77,11 +100,11 @@ describe('initEngine', () => {
       /@tensorflow\/tfjs-node, which failed to load \(libtensorflow/,
     );
     const info = await initEngine({ backend: 'auto', threads: 1, quiet: true });
-    expect(info.backend).toBe('wasm');
+    expect(info.backend).toBe((await nativeUnavailable()) === null ? 'native' : 'wasm');
     expect(info.notes.join(' ')).toMatch(/auto: tensorflow-gpu unavailable/);
   });
 
-  it('refuses a different explicit thread count once wasm runs, and reuses it for auto', async () => {
+  it('refuses a different explicit thread count once wasm runs, and reuses it for wasm', async () => {
     await initEngine({ backend: 'wasm', threads: 1, quiet: true });
     // 'auto' and equal counts reuse the process-wide module
     expect((await initEngine({ backend: 'wasm', quiet: true })).threads).toBe(1);
@@ -108,5 +131,6 @@ describe('initEngine', () => {
     expect(byName['tensorflow-gpu']?.reason).toMatch(/not installed/);
     expect(byName.cpu?.available).toBe(true);
     expect(byName.wasm).toBeDefined();
+    expect(byName.native?.available).toBe((await nativeUnavailable()) === null);
   });
 });

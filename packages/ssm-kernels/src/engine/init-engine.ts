@@ -8,14 +8,15 @@ import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount, version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import { installFastMatMulGradient } from '../dense/batch-matmul-grad.js';
+import { initNative, nativeUnavailable } from './native-engine.js';
 import './register-unsorted-segment-sum.js';
 import { installWasmThreadsShim, unrefWasmWorkers, WASM_THREADS_SHIM_VERSION } from './wasm-threads.js';
 
-/** What the caller asks for. `auto`: tfjs-node-gpu, tfjs-node, wasm with threads, wasm, cpu — first that works. */
-export type BackendRequest = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+/** What the caller asks for. `auto`: tfjs-node-gpu, tfjs-node, native, wasm with threads, wasm, cpu — first that works. */
+export type BackendRequest = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'native' | 'wasm' | 'cpu';
 
 /** What actually runs: the tfjs backend plus its flavour (`wasm-mt` = wasm with the thread shim). */
-export type EngineVariant = 'tensorflow-gpu' | 'tensorflow' | 'wasm-mt' | 'wasm' | 'cpu';
+export type EngineVariant = 'tensorflow-gpu' | 'tensorflow' | 'native' | 'wasm-mt' | 'wasm' | 'cpu';
 
 /** Options of {@link initEngine}. */
 export interface InitEngineOptions {
@@ -36,6 +37,8 @@ export interface InitEngineOptions {
    * `'self-check'` (after it loaded), to exercise the fallback to single-threaded wasm.
    */
   debugFailThreads?: 'init' | 'self-check';
+  /** Testing only: make the native engine's self-check fail, to exercise the fallback of `auto`. */
+  debugFailNative?: boolean;
 }
 
 /** What {@link initEngine} set up. */
@@ -54,6 +57,8 @@ export interface EngineInfo {
   tfjsVersion: string;
   /** Threads used by the backend's matmul (1 for cpu; 0 = managed by libtensorflow). */
   threads: number;
+  /** `native` only: the BLAS library in use (`built-in` = the addon's own GEMM), its file and threads. */
+  blas?: { name: string; path: string; threads: number; config: string };
   /** Whether the wasm SIMD build is loaded (false for other backends). */
   simd: boolean;
   /** Whether the fast `BatchMatMul` gradient is registered. */
@@ -76,7 +81,10 @@ const NODE_GPU = '@tensorflow/tfjs-node-gpu';
 const NODE_CPU = '@tensorflow/tfjs-node';
 const WASM_PKG = '@tensorflow/tfjs-backend-wasm';
 const CPU_PKG = '@tensorflow/tfjs-backend-cpu';
-const REQUESTS: readonly BackendRequest[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+const NATIVE_PKG = '@bigs/tfjs-backend-native';
+/** Every value `backend` accepts, in `auto`'s order of preference after `auto` itself (apps list these as choices). */
+export const BACKEND_REQUESTS: readonly BackendRequest[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'native', 'wasm', 'cpu'];
+const REQUESTS = BACKEND_REQUESTS;
 
 type Importer = (specifier: string) => Promise<unknown>;
 const nativeImport: Importer = (specifier) => import(/* @vite-ignore */ specifier);
@@ -344,7 +352,11 @@ async function initTensorflow(request: 'tensorflow' | 'tensorflow-gpu'): Promise
 }
 
 function summary(info: EngineInfo): string {
-  const extra = info.variant.startsWith('wasm') ? `, ${info.threads} thread(s), simd ${info.simd}` : '';
+  const extra = info.variant.startsWith('wasm')
+    ? `, ${info.threads} thread(s), simd ${info.simd}`
+    : info.blas !== undefined
+      ? `, ${info.threads} thread(s), BLAS ${info.blas.name}${info.blas.path ? ` ${info.blas.path}` : ''}`
+      : '';
   return `[bigs] engine: ${info.variant} (${info.package}@${info.version}${extra})${info.notes.length ? ` — ${info.notes.join('; ')}` : ''}`;
 }
 
@@ -358,11 +370,13 @@ function summary(info: EngineInfo): string {
  * - `wasm`: threads via the guarded shim when `threads` ≥ 2 (falls back to single-threaded wasm on any
  *   failure, reason in `notes`), and the fast `BatchMatMul` gradient.
  * - `cpu`: the pure-JS backend (a correctness oracle: 40–75× slower than wasm on matmul).
- * - `auto`: the first of tensorflow-gpu, tensorflow, wasm (threads, then single), cpu that works.
+ * - `native`: `@bigs/tfjs-backend-native` (C++ addon, BLAS found at run time); `threads` sizes its pool and BLAS.
+ * - `auto`: the first of tensorflow-gpu, tensorflow, native (when its self-check passes), wasm (threads, then
+ *   single), cpu that works.
  *
  * @example
  * const info = await initEngine({ backend: 'auto', quiet: true });
- * info.variant; // 'wasm-mt' on a 2-core box without tfjs-node
+ * info.variant; // 'native' where its addon built, else 'wasm-mt' on a 2-core box without tfjs-node
  */
 export async function initEngine(options: InitEngineOptions = {}): Promise<EngineInfo> {
   const request = parseRequest(options);
@@ -400,6 +414,22 @@ export async function initEngine(options: InitEngineOptions = {}): Promise<Engin
       notes: [...notes, ...w.notes],
     };
   };
+  const tryNative = async (): Promise<EngineInfo> => {
+    const n = await initNative(threads, options.debugFailNative === true);
+    return {
+      backend: tf.getBackend(),
+      variant: 'native',
+      requested: request,
+      package: NATIVE_PKG,
+      version: n.version,
+      tfjsVersion,
+      threads: n.threads,
+      simd: false,
+      fastMatMulGradient: false,
+      blas: n.blas,
+      notes,
+    };
+  };
   const tryCpu = async (): Promise<EngineInfo> => {
     if (!(await tf.setBackend('cpu'))) throw new Error("initEngine: tf.setBackend('cpu') failed");
     if (options.quiet) (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
@@ -418,6 +448,7 @@ export async function initEngine(options: InitEngineOptions = {}): Promise<Engin
   };
 
   if (request === 'tensorflow' || request === 'tensorflow-gpu') info = await tryTensorflow(request);
+  else if (request === 'native') info = await tryNative();
   else if (request === 'wasm') info = await tryWasm();
   else if (request === 'cpu') info = await tryCpu();
   else {
@@ -427,6 +458,13 @@ export async function initEngine(options: InitEngineOptions = {}): Promise<Engin
         break;
       } catch (e) {
         if (!isNotFoundMessage(e)) notes.push(`auto: ${r} unavailable (${firstSentence(errMessage(e))})`);
+      }
+    }
+    if (info === null) {
+      try {
+        info = await tryNative();
+      } catch (e) {
+        notes.push(`auto: native unavailable (${firstSentence(errMessage(e))})`);
       }
     }
     if (info === null) {
@@ -486,6 +524,17 @@ export async function listAvailableBackends(): Promise<BackendAvailability[]> {
         : { variant, available: false, package: pkg, reason: `${pkg} is not installed` },
     );
   }
+  const nativeReason = await nativeUnavailable();
+  out.push(
+    nativeReason === null
+      ? {
+          variant: 'native',
+          available: true,
+          package: NATIVE_PKG,
+          reason: 'addon loads (self-check runs at initEngine)',
+        }
+      : { variant: 'native', available: false, package: NATIVE_PKG, reason: nativeReason },
+  );
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   const cores = os.cpus().length;
   let mtReason: string | undefined;
