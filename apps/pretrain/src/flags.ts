@@ -1,5 +1,5 @@
-import { BACKEND_REQUESTS } from '@bigs/ssm-kernels';
 import { readFileSync } from 'node:fs';
+import { BACKEND_REQUESTS } from '@bigs/ssm-kernels';
 
 /** Value kinds a flag can take. `strings` takes every following word up to the next `--flag`. */
 export type FlagType = 'string' | 'number' | 'integer' | 'boolean' | 'strings';
@@ -289,7 +289,8 @@ export const FLAGS: readonly FlagSpec[] = [
     name: 'threads',
     type: 'integer',
     min: 1,
-    description: 'engine threads: wasm XNNPACK threads, or the native pool and BLAS threads (default: all cores)',
+    description:
+      'engine threads: wasm XNNPACK threads, or the native pool and BLAS threads (default: all cores)',
   },
   {
     name: 'peak-flops',

@@ -330,7 +330,7 @@ export async function runPretrain(argv: readonly string[], io: RunIO = defaultIO
     return 1;
   }
   io.log(
-    `engine: ${engine.variant} (${engine.package}@${engine.version}, ${engine.threads} thread(s))${engine.notes.length ? ` — ${engine.notes.join('; ')}` : ''}`,
+    `engine: ${engine.variant} (${engine.package}@${engine.version}, ${engine.threads} thread(s)${engine.blas ? `, BLAS ${engine.blas.name}` : ''})${engine.notes.length ? ` — ${engine.notes.join('; ')}` : ''}`,
   );
 
   // --- tokenizer, model, data

@@ -1,10 +1,21 @@
-import { initEngine } from '@bigs/ssm-kernels';
+import { initEngine, nativeEngineUnavailable } from '@bigs/ssm-kernels';
 import * as tf from '@tensorflow/tfjs';
 import type { BiGSPreTrainedModel } from '../src/model/bigs-model.js';
 
-export async function useBackend(backend: 'cpu' | 'wasm'): Promise<void> {
+export async function useBackend(backend: 'cpu' | 'wasm' | 'native'): Promise<void> {
   await initEngine({ backend, threads: 1, quiet: true });
   if (tf.getBackend() !== backend) throw new Error(`useBackend: wanted ${backend}, got ${tf.getBackend()}`);
+}
+
+/**
+ * The fast engines a parity test runs against cpu: wasm, and native where its addon built (CI sets
+ * BIGS_REQUIRE_NATIVE=1 so a broken build fails instead of skipping).
+ */
+export async function fastBackends(): Promise<Array<'wasm' | 'native'>> {
+  const reason = await nativeEngineUnavailable();
+  if (reason !== null && process.env.BIGS_REQUIRE_NATIVE === '1')
+    throw new Error(`native engine required: ${reason}`);
+  return reason === null ? ['wasm', 'native'] : ['wasm'];
 }
 
 /** Deterministic uniform(lo, hi) values (mulberry32). */

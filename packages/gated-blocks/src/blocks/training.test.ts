@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { f64, uniform, useBackend } from '../../test/helpers/f64.js';
+import { f64, testBackends, uniform, useBackend } from '../../test/helpers/f64.js';
 import { ForwardContext } from '../module/context.js';
 import type { Block, BlockArchitecture } from './block.js';
 import { createBlock } from './create-block.js';
@@ -31,7 +31,7 @@ function make(architecture: BlockArchitecture, routing: string): Block {
   });
 }
 
-for (const backend of ['cpu', 'wasm'] as const) {
+for (const backend of await testBackends()) {
   describe(`the paper's 2×2 on ${backend}`, () => {
     afterAll(() => tf.disposeVariables());
 

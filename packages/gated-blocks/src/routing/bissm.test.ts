@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { f64, randomizeParams, relErr, uniform, useBackend } from '../../test/helpers/f64.js';
+import { f64, randomizeParams, relErr, testBackends, uniform, useBackend } from '../../test/helpers/f64.js';
 import { ForwardContext } from '../module/context.js';
 import { BiSSMRouting } from './bissm.js';
 
@@ -11,7 +11,7 @@ const N = 4;
 const scale = (name: string): [number, number] | null =>
   /\.(A_re|A_im|C|log_step)$/.test(name) ? null : name.endsWith('.D') ? [0.5, 1.5] : [-0.6, 0.6];
 
-for (const backend of ['cpu', 'wasm'] as const) {
+for (const backend of await testBackends()) {
   describe(`bissm routing on ${backend}`, () => {
     afterAll(() => tf.disposeVariables());
 

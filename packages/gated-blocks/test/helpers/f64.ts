@@ -3,13 +3,24 @@
  * independently of the package: literal flips, explicit loops, ZOH kernel evaluated in complex float64.
  * Arrays are row-major Float64Array; a "matrix" is [rows, cols].
  */
-import { type BackendRequest, initEngine } from '@bigs/ssm-kernels';
+import { type BackendRequest, initEngine, nativeEngineUnavailable } from '@bigs/ssm-kernels';
 import * as tf from '@tensorflow/tfjs';
 
 /** Switch the tfjs backend for a test (single-threaded wasm for determinism). */
-export async function useBackend(backend: Extract<BackendRequest, 'cpu' | 'wasm'>): Promise<void> {
+export async function useBackend(backend: Extract<BackendRequest, 'cpu' | 'wasm' | 'native'>): Promise<void> {
   await initEngine({ backend, threads: 1, quiet: true });
   if (tf.getBackend() !== backend) throw new Error(`useBackend: wanted ${backend}, got ${tf.getBackend()}`);
+}
+
+/**
+ * Every engine a test runs on: cpu, wasm, and native where its addon built (CI sets BIGS_REQUIRE_NATIVE=1
+ * so a broken build fails instead of skipping).
+ */
+export async function testBackends(): Promise<Array<'cpu' | 'wasm' | 'native'>> {
+  const reason = await nativeEngineUnavailable();
+  if (reason !== null && process.env.BIGS_REQUIRE_NATIVE === '1')
+    throw new Error(`native engine required: ${reason}`);
+  return reason === null ? ['cpu', 'wasm', 'native'] : ['cpu', 'wasm'];
 }
 
 export const f64 = (t: tf.Tensor): Float64Array => Float64Array.from(t.dataSync() as Float32Array);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ForwardContext } from '@bigs/gated-blocks';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { ids2d, randomize, useBackend } from '../../test/helpers.js';
+import { fastBackends, ids2d, randomize, useBackend } from '../../test/helpers.js';
 import { fromPretrained, savePretrained } from '../checkpoint/pretrained.js';
 import { createConfig, TINY } from '../config/config.js';
 import { type BiGSForMaskedLM, type BiGSForSequenceClassification, createModel } from './head-models.js';
@@ -23,7 +23,7 @@ const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   return m;
 };
 
-describe('full model on wasm matches cpu', () => {
+describe.each(await fastBackends())('full model on %s matches cpu', (fast) => {
   for (const arch of [
     { blockArchitecture: 'gated' as const, routing: 'bissm' },
     { blockArchitecture: 'stack' as const, routing: 'attention', preNorm: false },
@@ -66,7 +66,7 @@ describe('full model on wasm matches cpu', () => {
       m0.dispose();
       c0.dispose();
 
-      await useBackend('wasm');
+      await useBackend(fast);
       const m1 = (await fromPretrained(dirs.mlm, { logger: () => {} })).model as BiGSForMaskedLM;
       const c1 = (await fromPretrained(dirs.cls, { logger: () => {} }))
         .model as BiGSForSequenceClassification;
