@@ -143,13 +143,17 @@ constexpr int kNR = kNV * kW;
 constexpr int kKC = BIGS_GEMM_KC;
 constexpr int kMC = kMR * (BIGS_GEMM_MC / kMR);
 constexpr int kNC = kNR * (BIGS_GEMM_NC / kNR);
+#ifndef BIGS_GEMM_SMALLB
+#define BIGS_GEMM_SMALLB 65536
+#endif
+constexpr int kL2SmallB = BIGS_GEMM_SMALLB;  // floats of packed B when M is small
 
 // ---------------------------------------------------------------------------
 // Micro-kernel: c[0:MR, 0:NR] = alpha * sum_k a[k][:] (x) b[k][:] + beta * c.
-// `a` is an MR-tall packed panel (kc x MR), `b` an NR-wide packed panel
-// (kc x NR). beta == 0 never reads c.
+// `a` is a packed A panel (kc rows of AS floats, the first MR used), `b` an
+// NR-wide packed panel (kc x NR). beta == 0 never reads c.
 // ---------------------------------------------------------------------------
-template <int MR, int NV>
+template <int MR, int NV, int AS = MR>
 BIGS_INLINE void micro_kernel(int kc, const float* BIGS_RESTRICT a,
                               const float* BIGS_RESTRICT b,
                               float* BIGS_RESTRICT c, std::ptrdiff_t ldc,
@@ -172,7 +176,7 @@ BIGS_INLINE void micro_kernel(int kc, const float* BIGS_RESTRICT a,
       BIGS_UNROLL(4)
       for (int v = 0; v < NV; ++v) acc[i][v] = v_fma(av, bv[v], acc[i][v]);
     }
-    a += MR;
+    a += AS;
     b += NV * kW;
   }
 
@@ -203,6 +207,20 @@ BIGS_INLINE void micro_kernel(int kc, const float* BIGS_RESTRICT a,
         v_store(p, v_fma(va, acc[i][v], v_mul(vb, v_load(p))));
       }
     }
+  }
+}
+
+// Full-width tile with mr (1..kMR) valid rows, written straight to C.
+template <int R>
+BIGS_INLINE void rows_kernel(int mr, int kc, const float* a, const float* b,
+                             float* c, std::ptrdiff_t ldc, float alpha,
+                             float beta) {
+  if constexpr (R >= 1) {
+    if (mr == R) {
+      micro_kernel<R, kNV, kMR>(kc, a, b, c, ldc, alpha, beta);
+      return;
+    }
+    rows_kernel<R - 1>(mr, kc, a, b, c, ldc, alpha, beta);
   }
 }
 
@@ -391,9 +409,18 @@ void gemm_serial(bool transA, bool transB, int M, int N, int K, float alpha,
   // Balanced block sizes (avoid a tiny remainder block).
   const int kcb = ceil_div(K, ceil_div(K, kKC));
   const int mcb = round_up(ceil_div(M, ceil_div(M, kMC)), kMR);
-  const int ncb = round_up(ceil_div(N, ceil_div(N, kNC)), kNR);
+  // When all of M fits one MC block each packed B micro-panel is used by
+  // only ceil(M / MR) tiles right after packing: keep the packed B block
+  // L2-sized so it is not streamed through L3.
+  const int nc_max = M <= mcb ? std::max(kNR, (kL2SmallB / kcb) / kNR * kNR) : kNC;
+  const int ncb = round_up(ceil_div(N, ceil_div(N, nc_max)), kNR);
 
-  float* bufA = tb.a.get(static_cast<std::size_t>(mcb) * kcb);
+  // Small M (one MC block) and several NC blocks: pack all of A once (it is
+  // at most MC x K) instead of re-packing it for every NC block.
+  const bool a_once = M <= mcb && N > ncb;
+  const int mpad = round_up(M, kMR);
+  float* bufA = tb.a.get(a_once ? static_cast<std::size_t>(mpad) * K
+                                : static_cast<std::size_t>(mcb) * kcb);
   float* bufB = tb.b.get(static_cast<std::size_t>(ncb) * kcb);
   alignas(64) float tmp[kMR * kNR];
 
@@ -406,17 +433,21 @@ void gemm_serial(bool transA, bool transB, int M, int N, int K, float alpha,
              nc, bufB);
       for (int ic = 0; ic < M; ic += mcb) {
         const int mc = std::min(mcb, M - ic);
-        pack_A(transA, transA ? A + pc * lda + ic : A + ic * lda + pc, lda, mc,
-               kc, bufA);
+        float* pa = a_once ? bufA + static_cast<std::ptrdiff_t>(mpad) * pc : bufA;
+        if (!a_once || jc == 0)
+          pack_A(transA, transA ? A + pc * lda + ic : A + ic * lda + pc, lda,
+                 mc, kc, pa);
         for (int jr = 0; jr < nc; jr += kNR) {
           const int nr = std::min(kNR, nc - jr);
           const float* bp = bufB + static_cast<std::ptrdiff_t>(jr) * kc;
           for (int ir = 0; ir < mc; ir += kMR) {
             const int mr = std::min(kMR, mc - ir);
-            const float* ap = bufA + static_cast<std::ptrdiff_t>(ir) * kc;
+            const float* ap = pa + static_cast<std::ptrdiff_t>(ir) * kc;
             float* c = C + (ic + ir) * ldc + jc + jr;
             if (mr == kMR && nr == kNR) {
               micro_kernel<kMR, kNV>(kc, ap, bp, c, ldc, alpha, beta_k);
+            } else if (nr == kNR) {
+              rows_kernel<kMR - 1>(mr, kc, ap, bp, c, ldc, alpha, beta_k);
             } else {
               micro_kernel<kMR, kNV>(kc, ap, bp, tmp, kNR, 1.f, 0.f);
               for (int i = 0; i < mr; ++i) {
@@ -438,11 +469,15 @@ void gemm_serial(bool transA, bool transB, int M, int N, int K, float alpha,
 }
 
 int hardware_threads() {
+#ifndef BIGS_GEMM_STANDALONE
+  return pool_threads();  // the addon's pool size (BIGS_THREADS / setPoolThreads)
+#else
   static const int n = [] {
     unsigned h = std::thread::hardware_concurrency();
     return h == 0 ? 1 : static_cast<int>(h);
   }();
   return n;
+#endif
 }
 
 }  // namespace

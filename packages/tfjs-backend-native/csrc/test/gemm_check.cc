@@ -10,7 +10,9 @@
 //   /tmp/gemm_check check      # correctness only
 //   /tmp/gemm_check bench      # benchmark only
 // Without -DGEMM_CHECK_OPENBLAS (and the OpenBLAS flags) only the built-in is
-// timed. Thread count: GEMM_THREADS env var (default: hardware threads).
+// timed. Thread count: GEMM_THREADS env var (default: hardware threads);
+// GEMM_REPS (default 5) timed runs per shape, built-in and OpenBLAS
+// interleaved; GEMM_SHAPES="0,3" restricts the benchmark to those rows.
 //
 // The harness supplies its own persistent-thread-pool stand-in for
 // bigs::parallel_for (the real one lives in the addon); -DBIGS_GEMM_STANDALONE
@@ -315,17 +317,31 @@ double now_s() {
       .count();
 }
 
-template <class F>
-double median_time(F&& f, int reps) {
+// Times f and g interleaved (f, g, f, g, ...) so that machine noise hits both
+// alike; returns the median seconds of each.
+template <class F, class G>
+void median_times(F&& f, G&& g, int reps, double* tf, double* tg) {
   f();  // warm-up (buffers, page faults, thread pool)
-  std::vector<double> t;
+  g();
+  std::vector<double> a, b;
   for (int r = 0; r < reps; ++r) {
     double t0 = now_s();
     f();
-    t.push_back(now_s() - t0);
+    double t1 = now_s();
+    g();
+    double t2 = now_s();
+    a.push_back(t1 - t0);
+    b.push_back(t2 - t1);
   }
-  std::sort(t.begin(), t.end());
-  return t[t.size() / 2];
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  *tf = a[a.size() / 2];
+  *tg = b[b.size() / 2];
+}
+
+int env_reps() {
+  const char* s = std::getenv("GEMM_REPS");
+  return s && std::atoi(s) > 0 ? std::atoi(s) : 5;
 }
 
 struct Shape {
@@ -345,30 +361,38 @@ void run_bench() {
       {"(1024x3072)^T @ (768x1024)^T", true, true, 3072, 768, 1024},
       {"38x1024 @ 1024x30522", false, false, 38, 30522, 1024},
   };
-  std::printf("threads=%d, median of 5 runs (after 1 warm-up)\n", pool().size());
+  const char* only = std::getenv("GEMM_SHAPES");  // e.g. "0,3" (indices)
+  std::printf("threads=%d, median of %d interleaved runs (after 1 warm-up)\n",
+              pool().size(), env_reps());
   std::printf("%-32s %10s %10s %7s\n", "shape (op(A) @ op(B))", "builtin", "openblas", "ratio");
+  int idx = -1;
   for (const Shape& s : shapes) {
+    ++idx;
+    if (only && std::string(",") .append(only).append(",").find(
+                    "," + std::to_string(idx) + ",") == std::string::npos)
+      continue;
     const int lda = s.tA ? s.M : s.K, ldb = s.tB ? s.K : s.N, ldc = s.N;
     std::vector<float> A(static_cast<size_t>(s.M) * s.K), B(static_cast<size_t>(s.K) * s.N),
         C(static_cast<size_t>(s.M) * s.N);
     fill_rand(A);
     fill_rand(B);
     const double gf = 2.0 * s.M * s.N * static_cast<double>(s.K) * 1e-9;
-    double tb = median_time(
+    double tb = 0, to = 0;
+    median_times(
         [&] {
           bigs::builtin_sgemm(s.tA, s.tB, s.M, s.N, s.K, 1.f, A.data(), lda,
                               B.data(), ldb, 0.f, C.data(), ldc);
         },
-        5);
-    double to = 0;
-#ifdef GEMM_CHECK_OPENBLAS
-    to = median_time(
         [&] {
+#ifdef GEMM_CHECK_OPENBLAS
           cblas_sgemm(CblasRowMajor, s.tA ? CblasTrans : CblasNoTrans,
                       s.tB ? CblasTrans : CblasNoTrans, s.M, s.N, s.K, 1.f,
                       A.data(), lda, B.data(), ldb, 0.f, C.data(), ldc);
+#endif
         },
-        5);
+        env_reps(), &tb, &to);
+#ifndef GEMM_CHECK_OPENBLAS
+    to = 0;
 #endif
     std::printf("%-32s %10.1f %10.1f %7.2f\n", s.name, gf / tb,
                 to > 0 ? gf / to : 0.0, to > 0 ? to / tb : 0.0);
