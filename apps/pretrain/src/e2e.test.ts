@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { loadEmbeddedTokenizer, loadTokenizer } from '@bigs/data';
 import { ForwardContext } from '@bigs/gated-blocks';
 import { type BiGSForMaskedLM, fromPretrained } from '@bigs/models';
-import { initEngine } from '@bigs/ssm-kernels';
+import { initEngine, nativeEngineUnavailable } from '@bigs/ssm-kernels';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -90,6 +90,7 @@ const losses = (dir: string) =>
     .map((r) => [r.step, r.loss] as [number, number]);
 
 const A = join(WORK, 'a');
+const NATIVE_OK = (await nativeEngineUnavailable()) === null;
 let runA: Done;
 
 beforeAll(async () => {
@@ -219,6 +220,30 @@ describe('pnpm pretrain end to end', () => {
       );
     }
   });
+
+  it.skipIf(process.env.BIGS_REQUIRE_NATIVE !== '1' && !NATIVE_OK)(
+    'on --backend native the same run learns, and resuming from its checkpoint-8 repeats steps 9–12 exactly',
+    async () => {
+      const N = join(WORK, 'n');
+      const n = await start(common(N, ['--backend', 'native']));
+      expect(n.code, n.stderr).toBe(0);
+      expect(n.stderr).toMatch(/engine: native \(@bigs\/tfjs-backend-native@/);
+      const l = losses(N).map(([, v]) => v);
+      expect(l.length).toBe(12);
+      expect((l[9]! + l[10]! + l[11]!) / 3).toBeLessThan((l[0]! + l[1]! + l[2]!) / 3 - 0.3);
+      // Same math as wasm up to float32 summation order.
+      const a = losses(A).map(([, v]) => v);
+      expect(Math.abs(l[0]! - a[0]!)).toBeLessThan(1e-3 * a[0]!);
+      const R = join(WORK, 'nr');
+      const r = await start(
+        common(R, ['--backend', 'native', '--resume-from-checkpoint', join(N, 'checkpoint-8')]),
+      );
+      expect(r.code, r.stderr).toBe(0);
+      const full = new Map(losses(N));
+      for (const [s, v] of losses(R).filter(([s]) => s > 8))
+        expect(Math.abs(v - full.get(s)!), `step ${s}`).toBeLessThanOrEqual(1e-5 * Math.abs(v));
+    },
+  );
 
   it('bad input exits 1 with one line naming the flag or file', async () => {
     const r = await start(['--max-steps', 'ten']);
