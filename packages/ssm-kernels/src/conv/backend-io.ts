@@ -10,8 +10,8 @@ import type * as tf from '@tensorflow/tfjs';
 // biome-ignore lint/suspicious/noExplicitAny: backend internals are untyped across backends
 type AnyBackend = any;
 
-/** Backends our JS kernels are registered for. */
-export const JS_KERNEL_BACKENDS = ['cpu', 'wasm'] as const;
+/** Backends our JS kernels are registered for (`native`: `@bigs/tfjs-backend-native`, tensors are JS typed arrays as on cpu). */
+export const JS_KERNEL_BACKENDS = ['cpu', 'wasm', 'native'] as const;
 
 const isWasm = (backend: AnyBackend): boolean => typeof backend.typedArrayFromHeap === 'function';
 

@@ -13,6 +13,11 @@ export const MEASURED_CONV_CROSSOVER: Readonly<Record<string, number>> = {
   'wasm-mt': 768,
   /** pure-JS cpu backend: fft.js wins at every L measured (1 … 128), so Toeplitz is never picked. */
   cpu: 0,
+  /**
+   * `native` (@bigs/tfjs-backend-native): C++ FFT kernels vs addon-GEMM Toeplitz; Toeplitz won only at L = 64
+   * (`scripts/native-crossover.ts`, table in the README).
+   */
+  native: 64,
 };
 
 /**

@@ -18,7 +18,7 @@ function dims(u: tf.TensorInfo, k: tf.TensorInfo): [number, number, number, bool
 
 let registered = false;
 
-/** Registers the FFT conv kernels for 'cpu' and 'wasm' and its gradient (idempotent). */
+/** Registers the FFT conv kernels for 'cpu', 'wasm' and 'native' and its gradient (idempotent). */
 export function registerFftConvKernels(): void {
   if (registered) return;
   registered = true;
@@ -111,7 +111,7 @@ export function fftConvPortable(u: tf.Tensor3D, k: tf.Tensor, anticausal: boolea
 }
 
 /**
- * FFT long convolution (no D term): the registered kernel on cpu/wasm, the dataSync fallback elsewhere.
+ * FFT long convolution (no D term): the registered kernel on cpu/wasm/native, the dataSync fallback elsewhere.
  * @param u - [B, L, H]
  * @param k - [L] or [H, L]
  * @returns [B, L, H]

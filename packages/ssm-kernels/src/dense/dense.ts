@@ -4,8 +4,31 @@
  * On wasm only plain untransposed 2-D `matMul` reaches XNNPACK (research/tfjs-probe.md §5.1). So `x` is
  * reshaped to 2-D, multiplied with a plain `matMul`, and a `tf.customGrad` computes
  * `dx = dy·wᵀ`, `dw = xᵀ·dy` with explicit `tf.transpose` + plain 2-D `matMul`, and `db = Σ_rows dy`.
+ * On `native` ({@link matMulTakesTransposeFlags}) the gradient passes `transposeA` / `transposeB` to
+ * `matMul` instead: the addon's GEMM takes them as flags, so no Transpose kernel runs.
  */
 import * as tf from '@tensorflow/tfjs';
+
+/**
+ * Whether the active backend's `BatchMatMul` applies `transposeA` / `transposeB` as GEMM flags (no
+ * Transpose kernel, no slow path): the `native` backend (`@bigs/tfjs-backend-native`). Checked by
+ * capability: the backend instance stores tensors as typed arrays behind a GEMM addon (`makeFloatOutput`,
+ * `valuesOf`) and has a `BatchMatMul` kernel — not by the name alone.
+ * @example
+ * matMulTakesTransposeFlags(); // true on native, false on cpu / wasm
+ */
+export function matMulTakesTransposeFlags(backendName: string = tf.getBackend()): boolean {
+  if (backendName !== 'native' || tf.getKernel('BatchMatMul', backendName) === undefined) return false;
+  // biome-ignore lint/suspicious/noExplicitAny: duck-typed NativeBackend (no import of the optional package here)
+  const be = tf.engine().findBackend(backendName) as any;
+  return typeof be?.makeFloatOutput === 'function' && typeof be?.valuesOf === 'function';
+}
+
+/** dx = dy·wᵀ and dw = xᵀ·dy: GEMM transpose flags where they are free, else explicit transposes. */
+function matMulGrads(dy2: tf.Tensor2D, xs: tf.Tensor2D, ws: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
+  if (matMulTakesTransposeFlags()) return [tf.matMul(dy2, ws, false, true), tf.matMul(xs, dy2, true, false)];
+  return [tf.matMul(dy2, tf.transpose(ws)), tf.matMul(tf.transpose(xs), dy2)];
+}
 
 function checkArgs(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor | undefined): void {
   if (x.rank < 1) throw new Error(`dense: x must have rank >= 1, got shape [${x.shape}]`);
@@ -39,8 +62,8 @@ const denseNoBias = tf.customGrad(((x: tf.Tensor, w: tf.Tensor, save: tf.GradSav
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
       const dy2 = tf.reshape(dy, [-1, outDim]) as tf.Tensor2D; // [N, out]
-      const dx = tf.reshape(tf.matMul(dy2, tf.transpose(ws)), x.shape); // [..., in]
-      const dw = tf.matMul(tf.transpose(xs), dy2); // [in, out]
+      const [dx2, dw] = matMulGrads(dy2, xs, ws); // [N, in], [in, out]
+      const dx = tf.reshape(dx2, x.shape); // [..., in]
       return [dx, dw];
     },
   };
@@ -58,8 +81,8 @@ const denseBias = tf.customGrad(((x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, save
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
       const dy2 = tf.reshape(dy, [-1, outDim]) as tf.Tensor2D; // [N, out]
-      const dx = tf.reshape(tf.matMul(dy2, tf.transpose(ws)), x.shape); // [..., in]
-      const dw = tf.matMul(tf.transpose(xs), dy2); // [in, out]
+      const [dx2, dw] = matMulGrads(dy2, xs, ws); // [N, in], [in, out]
+      const dx = tf.reshape(dx2, x.shape); // [..., in]
       const db = tf.sum(dy2, 0); // [out]
       return [dx, dw, db];
     },

@@ -1,7 +1,7 @@
-export { dense, denseReference } from './dense.js';
 export {
   fastBatchMatMulGradConfig,
   installFastMatMulGradient,
   isFastMatMulGradientInstalled,
   uninstallFastMatMulGradient,
 } from './batch-matmul-grad.js';
+export { dense, denseReference, matMulTakesTransposeFlags } from './dense.js';

@@ -83,7 +83,14 @@ const WASM_PKG = '@tensorflow/tfjs-backend-wasm';
 const CPU_PKG = '@tensorflow/tfjs-backend-cpu';
 const NATIVE_PKG = '@bigs/tfjs-backend-native';
 /** Every value `backend` accepts, in `auto`'s order of preference after `auto` itself (apps list these as choices). */
-export const BACKEND_REQUESTS: readonly BackendRequest[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'native', 'wasm', 'cpu'];
+export const BACKEND_REQUESTS: readonly BackendRequest[] = [
+  'auto',
+  'tensorflow-gpu',
+  'tensorflow',
+  'native',
+  'wasm',
+  'cpu',
+];
 const REQUESTS = BACKEND_REQUESTS;
 
 type Importer = (specifier: string) => Promise<unknown>;

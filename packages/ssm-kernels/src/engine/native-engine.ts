@@ -75,6 +75,8 @@ export async function initNative(threads: number, forceFail = false): Promise<Na
         `or choose 'wasm' / 'auto'.`,
     );
   }
+  // The project's own kernels (long convolution, Vandermonde) in C++ for `native`.
+  (await import('./register-native-kernels.js')).registerNativeSsmKernels();
   const previous = tf.getBackend();
   mod.setNativeThreads(threads);
   if (!(await tf.setBackend('native'))) throw new Error("initEngine: tf.setBackend('native') failed");

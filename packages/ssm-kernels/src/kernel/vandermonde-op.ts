@@ -19,7 +19,7 @@ export const VANDERMONDE_KERNEL = 'BigsVandermonde';
 /** Kernel name of the gradient op (4 outputs: dcRe, dcIm, dzRe, dzIm). */
 export const VANDERMONDE_GRAD_KERNEL = 'BigsVandermondeGrad';
 /** Backends for which the JS kernels are registered. */
-export const VANDERMONDE_BACKENDS: readonly string[] = ['cpu', 'wasm'];
+export const VANDERMONDE_BACKENDS: readonly string[] = ['cpu', 'wasm', 'native'];
 
 type TensorInfo = tf.TensorInfo;
 // biome-ignore lint/suspicious/noExplicitAny: backends are duck-typed (cpu / wasm internals differ)
