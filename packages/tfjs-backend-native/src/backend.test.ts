@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NativeBackend, nativeInfo, registerNativeBackend } from './index.js';
+import { type NativeBackend, nativeInfo, registerNativeBackend } from './index.js';
 
 beforeAll(async () => {
   expect(registerNativeBackend()).toBe(true);
@@ -17,7 +17,9 @@ describe('native backend', () => {
     expect(tf.getBackend()).toBe('native');
     const info = nativeInfo();
     expect(info?.poolThreads).toBeGreaterThanOrEqual(1);
-    expect(['openblas', 'mkl', 'blis', 'flexiblas', 'blas', 'accelerate', 'custom', 'built-in']).toContain(info?.blas.name);
+    expect(['openblas', 'mkl', 'blis', 'flexiblas', 'blas', 'accelerate', 'custom', 'built-in']).toContain(
+      info?.blas.name,
+    );
   });
 
   it('recycles buffers of disposed tensors', () => {

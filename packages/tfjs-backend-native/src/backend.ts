@@ -2,8 +2,9 @@
  * The `native` tfjs backend: the cpu backend's storage (tensors are ordinary JS typed arrays, so model
  * size is bounded by RAM, not a 4 GB heap) with float32 buffers recycled through a {@link BufferPool}.
  */
-import type { backend_util, DataType, Rank, TensorBuffer, TensorInfo } from '@tensorflow/tfjs-core';
+
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import type { backend_util, DataType, Rank, TensorBuffer, TensorInfo } from '@tensorflow/tfjs-core';
 import { BufferPool } from './buffer-pool.js';
 
 type DataId = object;
@@ -29,7 +30,8 @@ export class NativeBackend extends MathBackendCPU {
   valuesOf(t: TensorInfo): backend_util.BackendValues {
     const d = this.data.get(t.dataId);
     if (d === undefined) throw new Error('native backend: tensor data not found (was it disposed?)');
-    if (d.complexTensorInfos !== undefined) throw new Error('native backend: complex tensors have no flat values');
+    if (d.complexTensorInfos !== undefined)
+      throw new Error('native backend: complex tensors have no flat values');
     return d.values as backend_util.BackendValues;
   }
 

@@ -13,14 +13,35 @@ import { createRequire } from 'node:module';
 import { addonFile, type BlasInfo, loadAddon } from './addon.js';
 import { BACKEND_NAME, registerNativeBackend } from './register.js';
 
-export { addonFile, addonLoadError, type BlasInfo, type CoreAddon, loadAddon, requireAddon } from './addon.js';
+export {
+  addonFile,
+  addonLoadError,
+  type BlasInfo,
+  type CoreAddon,
+  loadAddon,
+  requireAddon,
+} from './addon.js';
 export { NativeBackend } from './backend.js';
 export { BufferPool } from './buffer-pool.js';
-export { BACKEND_NAME, nativeUnavailableReason, registerNativeBackend, registerNativeKernel } from './register.js';
-export { formatVerifyReport, isVerifying, resetVerifyReport, setVerify, type VerifyEntry, verifyReport } from './verify.js';
+export {
+  BACKEND_NAME,
+  nativeUnavailableReason,
+  registerNativeBackend,
+  registerNativeKernel,
+} from './register.js';
+export {
+  formatVerifyReport,
+  isVerifying,
+  resetVerifyReport,
+  setVerify,
+  type VerifyEntry,
+  verifyReport,
+} from './verify.js';
 
 /** This package's version (from its package.json). */
-export const NATIVE_VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+export const NATIVE_VERSION: string = (
+  createRequire(import.meta.url)('../package.json') as { version: string }
+).version;
 
 /** What the engine runs with. */
 export interface NativeInfo {
@@ -35,7 +56,12 @@ export interface NativeInfo {
 export function nativeInfo(): NativeInfo | null {
   const a = loadAddon();
   if (a === null) return null;
-  return { backend: BACKEND_NAME, addon: addonFile() ?? '', blas: a.blasInfo(), poolThreads: a.poolThreads() };
+  return {
+    backend: BACKEND_NAME,
+    addon: addonFile() ?? '',
+    blas: a.blasInfo(),
+    poolThreads: a.poolThreads(),
+  };
 }
 
 /**

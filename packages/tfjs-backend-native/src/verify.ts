@@ -71,7 +71,12 @@ function compare(entry: VerifyEntry, backend: NativeBackend, got: TensorInfo, wa
 }
 
 /** Runs the cpu kernel on the same inputs and records the difference to the native outputs. */
-export function verifyKernel(name: string, args: Parameters<KernelFunc>[0], out: TensorInfo | TensorInfo[], cpu: KernelFunc): void {
+export function verifyKernel(
+  name: string,
+  args: Parameters<KernelFunc>[0],
+  out: TensorInfo | TensorInfo[],
+  cpu: KernelFunc,
+): void {
   const backend = args.backend as NativeBackend;
   const want = backend.runInKernel(() => cpu(args));
   const gotList = Array.isArray(out) ? out : [out];
@@ -90,7 +95,10 @@ export function verifyKernel(name: string, args: Parameters<KernelFunc>[0], out:
   });
   const inputIds = new Set(Object.values(args.inputs).map((t) => t?.dataId));
   for (const w of wantList) if (!inputIds.has(w.dataId)) backend.disposeData(w.dataId);
-  if (mode === 'strict' && (entry.mismatches > before.mis || (entry.maxRel > VERIFY_TOLERANCE && entry.maxRel > before.rel))) {
+  if (
+    mode === 'strict' &&
+    (entry.mismatches > before.mis || (entry.maxRel > VERIFY_TOLERANCE && entry.maxRel > before.rel))
+  ) {
     throw new Error(
       `BIGS_NATIVE_VERIFY: kernel ${name} differs from the cpu kernel (max rel ${entry.maxRel.toExponential(2)}, mismatches ${entry.mismatches})`,
     );

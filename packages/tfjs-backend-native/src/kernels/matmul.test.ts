@@ -55,8 +55,14 @@ describe.each([
 ])('BatchMatMul on native (%s) matches cpu', (_, builtin) => {
   it.each(cases)('$a x $b (transposeA $ta, transposeB $tb)', async ({ a, b, ta, tb }) => {
     requireAddon().useBuiltinGemm(builtin);
-    const av = rand(a.reduce((x, y) => x * y, 1), 1);
-    const bv = rand(b.reduce((x, y) => x * y, 1), 2);
+    const av = rand(
+      a.reduce((x, y) => x * y, 1),
+      1,
+    );
+    const bv = rand(
+      b.reduce((x, y) => x * y, 1),
+      2,
+    );
     const f = () => tf.matMul(tf.tensor(av, a), tf.tensor(bv, b), ta, tb);
     const want = await on('cpu', f);
     const got = await on('native', f);
@@ -72,7 +78,10 @@ describe('matmul details on native', () => {
     const got = await on('native', () => tf.matMul(tf.tensor(av, [2, 1, 4, 6]), tf.tensor(bv, [3, 6, 5])));
     // tfjs's cpu kernel mis-sizes this case, so the reference tiles both operands to [2, 3, ...] first.
     const want = await on('cpu', () =>
-      tf.matMul(tf.tile(tf.tensor(av, [2, 1, 4, 6]), [1, 3, 1, 1]), tf.tile(tf.tensor(bv, [1, 3, 6, 5]), [2, 1, 1, 1])),
+      tf.matMul(
+        tf.tile(tf.tensor(av, [2, 1, 4, 6]), [1, 3, 1, 1]),
+        tf.tile(tf.tensor(bv, [1, 3, 6, 5]), [2, 1, 1, 1]),
+      ),
     );
     expect(got.shape).toEqual([2, 3, 4, 5]);
     expectClose(got.data, want.data, 6);
@@ -107,9 +116,15 @@ describe('matmul details on native', () => {
     const av = rand(4 * 6, 5);
     const bv = rand(6 * 3, 6);
     const f = () =>
-      tf.fused.matMul({ a: tf.tensor(av, [4, 6]), b: tf.tensor(bv, [6, 3]), bias: tf.tensor1d([0.5, -1, 2]), activation: 'relu' });
+      tf.fused.matMul({
+        a: tf.tensor(av, [4, 6]),
+        b: tf.tensor(bv, [6, 3]),
+        bias: tf.tensor1d([0.5, -1, 2]),
+        activation: 'relu',
+      });
     expectClose((await on('native', f)).data, (await on('cpu', f)).data, 6);
-    const g = () => tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32'), tf.tensor2d([1, 0, 0, 1], [2, 2], 'int32'));
+    const g = () =>
+      tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32'), tf.tensor2d([1, 0, 0, 1], [2, 2], 'int32'));
     expect(Array.from((await on('native', g)).data)).toEqual([1, 2, 3, 4]);
   });
 
@@ -119,6 +134,8 @@ describe('matmul details on native', () => {
     const C = Float32Array.from([10, 10, 10, 10]);
     requireAddon().gemm(false, false, 2, 2, 2, 2, A, 3, B, 2, 1, C, 2);
     expect(Array.from(C)).toEqual([12, 14, 16, 18]);
-    expect(() => requireAddon().gemm(false, false, 4, 4, 4, 1, A, 4, B, 4, 0, C, 4)).toThrow(/smaller than its shape/);
+    expect(() => requireAddon().gemm(false, false, 4, 4, 4, 1, A, 4, B, 4, 0, C, 4)).toThrow(
+      /smaller than its shape/,
+    );
   });
 });

@@ -42,7 +42,13 @@ function batchIndices(aOuter: number[], bOuter: number[], outOuter: number[]): [
 }
 
 /** a [..., M, K] (or [..., K, M]) @ b [..., K, N] (or [..., N, K]) → [..., M, N] as one pooled output. */
-export function matMul(backend: NativeBackend, a: TensorInfo, b: TensorInfo, ta: boolean, tb: boolean): TensorInfo {
+export function matMul(
+  backend: NativeBackend,
+  a: TensorInfo,
+  b: TensorInfo,
+  ta: boolean,
+  tb: boolean,
+): TensorInfo {
   const ra = a.shape.length;
   const rb = b.shape.length;
   const M = (ta ? a.shape[ra - 1] : a.shape[ra - 2]) as number;
@@ -74,9 +80,16 @@ export function makeMatMulKernels(cpu: (name: string) => KernelFunc): KernelConf
     const { a, b, bias, preluActivationWeights } = args.inputs as Record<string, TensorInfo | undefined>;
     const attrs = args.attrs as unknown as MatMulAttrs & { activation: string; leakyreluAlpha?: number };
     const backend = args.backend as NativeBackend;
-    const simpleBias = bias === undefined || (bias.dtype === 'float32' && sizeOf(bias.shape) === bias.shape.at(-1));
+    const simpleBias =
+      bias === undefined || (bias.dtype === 'float32' && sizeOf(bias.shape) === bias.shape.at(-1));
     const simpleAct = attrs.activation === 'linear' || attrs.activation === 'relu';
-    if (a?.dtype !== 'float32' || b?.dtype !== 'float32' || !simpleBias || !simpleAct || preluActivationWeights)
+    if (
+      a?.dtype !== 'float32' ||
+      b?.dtype !== 'float32' ||
+      !simpleBias ||
+      !simpleAct ||
+      preluActivationWeights
+    )
       return cpu('_FusedMatMul')(args);
     const out = matMul(backend, a, b, attrs.transposeA, attrs.transposeB);
     const y = f32(backend, out); // [..., M, N]
