@@ -5,7 +5,9 @@
  * the recurrent form used as a test oracle, a dense op whose gradient stays on each backend's fast path,
  * and engine set-up (`initEngine`).
  */
-export * from './engine/index.js';
-export * from './dense/index.js';
-export * from './kernel/index.js';
+
 export * from './conv/index.js';
+export * from './dense/index.js';
+export * from './engine/index.js';
+export * from './fused/index.js';
+export * from './kernel/index.js';

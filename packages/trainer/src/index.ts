@@ -4,40 +4,7 @@
  * the training loop with seeded dropout contexts, atomic checkpoints with exact resume, a JSON-lines metrics
  * log with progress display and a loss-curve SVG, plus MLM and GLUE metrics.
  */
-export { AdamW, type AdamWConfig, type AdamWState, FINETUNE_ADAMW, PRETRAIN_ADAMW } from './optim/adamw.js';
-export { GradientAccumulator } from './optim/accumulate.js';
-export { clipByGlobalNorm, clipCoefficient, globalNorm } from './optim/clip.js';
-export {
-  type GroupOverride,
-  type ParamGroupConfig,
-  type ResolvedParam,
-  resolveParamGroups,
-} from './optim/param-groups.js';
-export {
-  learningRateAt,
-  makeSchedule,
-  type ScheduleConfig,
-  type ScheduleKind,
-  warmupStepsOf,
-} from './optim/schedule.js';
-export { RNG_SCHEME, stepSeed, trainContext } from './loop/seed.js';
-export {
-  type BiGSFlopsShape,
-  bigsTrainingFlopsPerToken,
-  denseTrainingFlopsPerToken,
-  mfu,
-} from './loop/throughput.js';
-export { Trainer, type TrainerOptions, train } from './loop/trainer.js';
-export {
-  type Batch,
-  type BatchSource,
-  type EvalFn,
-  type LossFn,
-  NonFiniteError,
-  type StepInfo,
-  type StopReason,
-  type TrainResult,
-} from './loop/types.js';
+
 export {
   CHECKPOINT_PREFIX,
   type CheckpointEntry,
@@ -70,6 +37,24 @@ export {
   ProgressReporter,
   type ProgressStream,
 } from './logging/progress.js';
+export { RNG_SCHEME, stepSeed, trainContext } from './loop/seed.js';
+export {
+  type BiGSFlopsShape,
+  bigsTrainingFlopsPerToken,
+  denseTrainingFlopsPerToken,
+  mfu,
+} from './loop/throughput.js';
+export { Trainer, type TrainerOptions, train } from './loop/trainer.js';
+export {
+  type Batch,
+  type BatchSource,
+  type EvalFn,
+  type LossFn,
+  NonFiniteError,
+  type StepInfo,
+  type StopReason,
+  type TrainResult,
+} from './loop/types.js';
 export {
   accuracy,
   averageRanks,
@@ -81,3 +66,19 @@ export {
   spearman,
 } from './metrics/glue.js';
 export { type MlmBatchStats, MlmEvalAccumulator, maskedLmStats, perplexity } from './metrics/mlm.js';
+export { GradientAccumulator } from './optim/accumulate.js';
+export { AdamW, type AdamWConfig, type AdamWState, FINETUNE_ADAMW, PRETRAIN_ADAMW } from './optim/adamw.js';
+export { clipByGlobalNorm, clipCoefficient, globalNorm } from './optim/clip.js';
+export {
+  type GroupOverride,
+  type ParamGroupConfig,
+  type ResolvedParam,
+  resolveParamGroups,
+} from './optim/param-groups.js';
+export {
+  learningRateAt,
+  makeSchedule,
+  type ScheduleConfig,
+  type ScheduleKind,
+  warmupStepsOf,
+} from './optim/schedule.js';

@@ -1,3 +1,4 @@
+import { fusedGelu } from '@bigs/ssm-kernels';
 import * as tf from '@tensorflow/tfjs';
 
 /** The two GELU definitions of BiGS: `tanh` (Flax `nn.gelu` default, used inside the blocks) and `erf` (exact). */
@@ -16,34 +17,29 @@ export const ACTIVATION_NAMES: readonly ActivationName[] = [
   'relu',
 ];
 
-const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
-const SQRT_HALF = Math.SQRT1_2;
-
 /**
  * tanh-approximated GELU: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) — what Flax `nn.gelu` computes by default,
- * and what the official BiGS blocks use. Built from `tanh`, `mul`, `add` only, so its gradient works on every
- * backend (wasm included).
+ * and what the official BiGS blocks use. On a backend with the fused `BigsGelu` kernel (`native`) one fused kernel
+ * with its own gradient; elsewhere built from `tanh`, `mul`, `add` only, so its gradient works on every backend
+ * (wasm included).
  *
  * @example
  * geluTanh(tf.tensor1d([-1, 0, 1])); // [3] ≈ [-0.1588, 0, 0.8412]
  */
 export function geluTanh<T extends tf.Tensor>(x: T): T {
-  return tf.tidy(() => {
-    const x3 = tf.mul(tf.mul(x, x), x); // [...]
-    const inner = tf.mul(tf.add(x, tf.mul(x3, 0.044715)), SQRT_2_OVER_PI); // [...]
-    return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1)) as T; // [...]
-  });
+  return fusedGelu(x, 'tanh'); // [...]
 }
 
 /**
  * Exact GELU: 0.5·x·(1 + erf(x/√2)) — HF `ACT2FN["gelu"]`, BERT's FFN and the BiGS MLM head; also the GELU of the
- * authors' PyTorch port inside the blocks. `erf` has a registered gradient on cpu and wasm.
+ * authors' PyTorch port inside the blocks. Fused `BigsGelu` kernel where the backend has it (`native`); elsewhere
+ * composite ops (`erf` has a registered gradient on cpu and wasm).
  *
  * @example
  * geluErf(tf.tensor1d([-1, 0, 1])); // [3] ≈ [-0.1587, 0, 0.8413]
  */
 export function geluErf<T extends tf.Tensor>(x: T): T {
-  return tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, SQRT_HALF)), 1)) as T); // [...]
+  return fusedGelu(x, 'erf'); // [...]
 }
 
 /**

@@ -1,3 +1,4 @@
+import { fusedLayerNorm } from '@bigs/ssm-kernels';
 import * as tf from '@tensorflow/tfjs';
 import { Module } from '../module/module.js';
 
@@ -13,7 +14,8 @@ export interface LayerNormOptions {
  * LayerNorm over the last axis: y = (x − μ)·rsqrt(σ² + ε)·weight + bias.
  *
  * Parameters: `weight` [size] (init 1; Flax calls it `scale`), `bias` [size] (init 0); neither is weight-decayed
- * (group `norm`). σ² is computed as the mean of squared deviations (the Flax code uses E[x²] − E[x]²; the two agree
+ * (group `norm`). On a backend with the fused `BigsLayerNorm` kernel (`native`) forward and gradient are one
+ * kernel each; elsewhere composite ops. σ² is computed as the mean of squared deviations (the Flax code uses E[x²] − E[x]²; the two agree
  * to float32 rounding, and the centred form cannot go negative).
  *
  * @example
@@ -47,13 +49,7 @@ export class LayerNorm extends Module {
         `LayerNorm.forward: x must have last dimension ${this.size}, got shape [${x.shape.join(', ')}]`,
       );
     }
-    return tf.tidy(() => {
-      const mean = tf.mean(x, -1, true); // [..., 1]
-      const xc = tf.sub(x, mean); // [..., size]
-      const variance = tf.mean(tf.square(xc), -1, true); // [..., 1]
-      const y = tf.mul(xc, tf.rsqrt(tf.add(variance, this.eps))); // [..., size]
-      return tf.add(tf.mul(y, this.weight), this.bias) as T; // [..., size]
-    });
+    return fusedLayerNorm(x, this.weight, this.bias, this.eps); // [..., size]
   }
 }
 

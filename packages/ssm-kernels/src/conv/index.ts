@@ -2,9 +2,7 @@
  * Long convolutions with gradients: y = conv(u, K) + D·u, causal or anticausal, shared [L] or per-channel [H, L]
  * kernels, by Toeplitz matmul, fft.js custom op, tf.spectral, or `auto` (measured crossover).
  */
-export type { ConvDirection, ConvStrategy, LongConvOptions } from './types.js';
-export { longConv, resolveConvStrategy } from './long-conv.js';
-export { longConvReference, longConvReferenceGrad } from './reference.js';
+
 export {
   convCrossoverKey,
   DEFAULT_CONV_CROSSOVER_BACKEND,
@@ -12,7 +10,7 @@ export {
   MEASURED_CONV_CROSSOVER,
   setConvCrossover,
 } from './crossover.js';
-export { fftSize, fftConvBackward, fftConvForward } from './fft-core.js';
+export { fftConvBackward, fftConvForward, fftSize } from './fft-core.js';
 export {
   fftConv,
   fftConvPortable,
@@ -20,6 +18,9 @@ export {
   LONG_CONV_FFT_GRAD,
   registerFftConvKernels,
 } from './fft-op.js';
+export { longConv, resolveConvStrategy } from './long-conv.js';
+export { longConvReference, longConvReferenceGrad } from './reference.js';
+export { backendHasSpectral, spectralConv } from './spectral.js';
 export { toeplitzConv } from './toeplitz.js';
 export {
   registerToeplitzKernels,
@@ -28,5 +29,5 @@ export {
   toeplitzBuildOps,
   toeplitzDiagSumOps,
 } from './toeplitz-ops.js';
-export { backendHasSpectral, spectralConv } from './spectral.js';
+export type { ConvDirection, ConvStrategy, LongConvOptions } from './types.js';
 export { validateConvShapes } from './validate.js';

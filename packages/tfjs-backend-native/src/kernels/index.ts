@@ -6,6 +6,7 @@
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { makeBinaryKernels } from './binary.js';
+import { makeFusedKernels } from './fused.js';
 import { makeGatherKernels } from './gather.js';
 import { makeMatMulKernels } from './matmul.js';
 import { makeReduceKernels } from './reduce.js';
@@ -27,5 +28,6 @@ export function nativeKernels(): KernelConfig[] {
     ...makeReduceKernels(cpuKernel),
     ...makeTransposeKernels(cpuKernel),
     ...makeGatherKernels(cpuKernel),
+    ...makeFusedKernels(cpuKernel),
   ];
 }

@@ -1,12 +1,13 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { initEngine, nativeEngineUnavailable } from '@bigs/ssm-kernels';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMetrics } from '../logging/metrics-log.js';
 import { learningRateAt } from '../optim/schedule.js';
-import { ToyMlp, type ToyBatch, ToySource, toyEval, toyLoss } from '../test-utils/toy.js';
+import { type ToyBatch, ToyMlp, ToySource, toyEval, toyLoss } from '../test-utils/toy.js';
 import { Trainer, type TrainerOptions } from './trainer.js';
 import { NonFiniteError, type StepInfo } from './types.js';
 
@@ -356,10 +357,15 @@ describe('Trainer', () => {
   });
 });
 
-describe('Trainer on the wasm backend', () => {
+/** wasm, and native where its addon built (CI requires it: BIGS_REQUIRE_NATIVE=1). */
+const FAST_ENGINES: Array<'wasm' | 'native'> =
+  (await nativeEngineUnavailable()) === null || process.env.BIGS_REQUIRE_NATIVE === '1'
+    ? ['wasm', 'native']
+    : ['wasm'];
+
+describe.each(FAST_ENGINES)('Trainer on the %s backend', (engine) => {
   beforeAll(async () => {
-    await tf.setBackend('wasm');
-    await tf.ready();
+    await initEngine({ backend: engine, threads: 1, quiet: true });
   });
   afterAll(async () => {
     await tf.setBackend('cpu');
@@ -387,7 +393,7 @@ describe('Trainer on the wasm backend', () => {
       model.dispose();
       return { seen, params };
     };
-    expect(tf.getBackend()).toBe('wasm');
+    expect(tf.getBackend()).toBe(engine);
     const full = await losses(1, fresh());
     const out = fresh();
     const first = await losses(1, out, undefined, 3);

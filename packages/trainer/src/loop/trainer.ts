@@ -22,8 +22,8 @@ import {
 import { writeLossCurveSvg } from '../logging/loss-curve-svg.js';
 import { MetricsLog, type MetricsRecord } from '../logging/metrics-log.js';
 import { type ProgressMode, ProgressReporter, type ProgressStream } from '../logging/progress.js';
-import { AdamW, type AdamWConfig } from '../optim/adamw.js';
 import { GradientAccumulator } from '../optim/accumulate.js';
+import { AdamW, type AdamWConfig } from '../optim/adamw.js';
 import { clipCoefficient, globalNorm } from '../optim/clip.js';
 import { learningRateAt, type ScheduleConfig } from '../optim/schedule.js';
 import { RNG_SCHEME, trainContext } from './seed.js';
@@ -460,18 +460,10 @@ export class Trainer<B extends Batch> {
         this.lastCheckpoint,
       );
     }
-    if (o.maxGradNorm !== undefined) {
-      const coef = clipCoefficient(gradNorm, o.maxGradNorm);
-      if (coef < 1) {
-        for (const n of names) {
-          const g = grads[n]!;
-          grads[n] = tf.mul(g, coef); // [param]
-          g.dispose();
-        }
-      }
-    }
+    // Clipping is applied inside the update (one multiply per gradient, fused on 'native').
+    const coef = o.maxGradNorm !== undefined ? clipCoefficient(gradNorm, o.maxGradNorm) : 1;
     const learningRate = learningRateAt(this.schedule, this.globalStep);
-    this.optimizer.applyGradients(grads, learningRate);
+    this.optimizer.applyGradients(grads, learningRate, Math.min(coef, 1));
     for (const g of Object.values(grads)) g.dispose();
     this.globalStep = step;
     this.tokensSeen += tokens;

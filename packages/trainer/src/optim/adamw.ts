@@ -1,4 +1,5 @@
 import type { Module, Parameter } from '@bigs/gated-blocks';
+import { adamwUpdate } from '@bigs/ssm-kernels';
 import * as tf from '@tensorflow/tfjs';
 import type { HostTensor } from '../checkpoint/host-tensor.js';
 import { type ParamGroupConfig, type ResolvedParam, resolveParamGroups } from './param-groups.js';
@@ -38,9 +39,10 @@ interface Slot extends ResolvedParam {
  * p ← p − lr·s·(m̂/(√v̂ + ε) + wd·p)
  *
  * with `s` the parameter's learning-rate multiplier and `wd` its decay (0 where the mask says no decay).
- * Frozen parameters are skipped (optax `set_to_zero`). Moments live in `tf.Variable`s updated in place with
- * `assign`; each parameter's update runs in its own `tf.tidy`, so the peak extra memory is one parameter's
- * temporaries.
+ * Frozen parameters are skipped (optax `set_to_zero`). Each parameter's update is one `adamwUpdate` of
+ * `@bigs/ssm-kernels`: on a backend with the fused `BigsAdamW` kernel (`native`) a single pass that updates
+ * parameter and moments in place in their stored arrays; elsewhere composite ops assigning new tensors in one
+ * `tf.tidy` per parameter, so the peak extra memory is one parameter's temporaries.
  *
  * @example
  * const opt = new AdamW(model, { ...PRETRAIN_ADAMW });
@@ -117,11 +119,15 @@ export class AdamW {
   /**
    * Apply one update with base learning rate `learningRate` (multiplied per parameter by its lrScale).
    * `grads` maps dotted parameter names to gradients of the parameter's shape; every trainable parameter
-   * needs one. The gradients are not disposed (the caller owns them).
+   * needs one. The gradients are not disposed (the caller owns them). `gradScale` (default 1) multiplies every
+   * gradient first (global-norm clipping, `clipCoefficient`), inside the update.
    */
-  applyGradients(grads: Record<string, tf.Tensor>, learningRate: number): void {
+  applyGradients(grads: Record<string, tf.Tensor>, learningRate: number, gradScale = 1): void {
     if (!Number.isFinite(learningRate)) {
       throw new Error(`AdamW.applyGradients: learningRate must be finite, got ${learningRate}`);
+    }
+    if (!(Number.isFinite(gradScale) && gradScale > 0)) {
+      throw new Error(`AdamW.applyGradients: gradScale must be finite and > 0, got ${gradScale}`);
     }
     for (const name of Object.keys(grads)) {
       const s = this.byName.get(name);
@@ -129,8 +135,6 @@ export class AdamW {
       if (s.frozen) throw new Error(`AdamW.applyGradients: parameter '${name}' is frozen but got a gradient`);
     }
     const t = this.updates + 1;
-    const bc1 = 1 - this.beta1 ** t;
-    const bc2 = 1 - this.beta2 ** t;
     const { beta1, beta2, epsilon } = this;
     for (const s of this.slots) {
       if (s.frozen || !s.m || !s.v) continue;
@@ -142,18 +146,14 @@ export class AdamW {
           `AdamW.applyGradients: gradient of '${s.name}' has shape [${g.shape}], expected [${p.shape}]`,
         );
       }
-      const mVar = s.m;
-      const vVar = s.v;
-      const stepSize = learningRate * s.lrScale;
-      const wd = s.weightDecay;
-      tf.tidy(() => {
-        const m = tf.add(tf.mul(mVar, beta1), tf.mul(g, 1 - beta1)); // [param]
-        const v = tf.add(tf.mul(vVar, beta2), tf.mul(tf.square(g), 1 - beta2)); // [param]
-        mVar.assign(m);
-        vVar.assign(v);
-        let update = tf.div(tf.div(m, bc1), tf.add(tf.sqrt(tf.div(v, bc2)), epsilon)); // [param]
-        if (wd !== 0) update = tf.add(update, tf.mul(p, wd)); // [param]
-        p.assign(tf.sub(p, tf.mul(update, stepSize))); // [param]
+      adamwUpdate(p, g, s.m, s.v, {
+        lr: learningRate * s.lrScale,
+        beta1,
+        beta2,
+        eps: epsilon,
+        weightDecay: s.weightDecay,
+        step: t,
+        gradScale,
       });
     }
     this.updates = t;

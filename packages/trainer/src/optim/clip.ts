@@ -1,3 +1,4 @@
+import { sumSquares } from '@bigs/ssm-kernels';
 import * as tf from '@tensorflow/tfjs';
 
 /**
@@ -9,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 export function globalNorm(grads: tf.Tensor[]): tf.Scalar {
   return tf.tidy(() => {
     if (grads.length === 0) return tf.scalar(0);
-    const squares = grads.map((g) => tf.sum(tf.square(g))); // each []
+    const squares = grads.map((g) => sumSquares(g)); // each []: Σg² (fused BigsSumSquares where the backend has it)
     return tf.sqrt(tf.addN(squares)) as tf.Scalar; // []
   });
 }

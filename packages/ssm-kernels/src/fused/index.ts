@@ -1,0 +1,18 @@
+export {
+  ADAMW_KERNEL,
+  type AdamWUpdateOptions,
+  adamwUpdate,
+  type FusedGeluKind,
+  fusedGelu,
+  fusedLayerNorm,
+  GELU_GRAD_KERNEL,
+  GELU_KERNEL,
+  geluErfComposite,
+  geluTanhComposite,
+  hasFusedKernel,
+  LAYER_NORM_GRAD_KERNEL,
+  LAYER_NORM_KERNEL,
+  layerNormComposite,
+  SUM_SQUARES_KERNEL,
+  sumSquares,
+} from './fused-ops.js';
