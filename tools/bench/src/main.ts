@@ -1,10 +1,11 @@
 /**
  * Benchmark runner: `pnpm bench [--quick] [--suite NAME[,NAME]] [--backend NAME[,NAME]]`.
  *
- * The wasm module and its thread count are process-wide, so each backend (cpu, wasm, wasm-mt, and
- * tensorflow / tensorflow-gpu when tfjs-node is installed) runs all suites in its own child process;
+ * The wasm module and its thread count are process-wide, so each backend (cpu, wasm, wasm-mt, native with all
+ * cores, and tensorflow / tensorflow-gpu when tfjs-node is installed) runs all suites in its own child process;
  * the PyTorch reference rows run in one more child. Rows are merged and written to
- * `results/bench-<date>.{json,md}` and `results/latest.{json,md}` (temp file + rename).
+ * `results/bench-<date>.{json,md}` and `results/latest.{json,md}` (temp file + rename); a full (not --quick, all
+ * suites) run also refreshes the targets table of tools/bench/README.md (see report.ts).
  */
 import { execFile, spawn } from 'node:child_process';
 import os from 'node:os';
@@ -15,15 +16,18 @@ import { type EngineVariant, initEngine, listAvailableBackends } from '@bigs/ssm
 import * as tf from '@tensorflow/tfjs';
 import { dataSuite } from './cases/data.js';
 import { denseSuite } from './cases/dense.js';
+import { gemmSuite } from './cases/gemm.js';
 import { longConvSuite } from './cases/long-conv.js';
 import { tokenizerSuite } from './cases/tokenizer.js';
 import { trainStepSuite } from './cases/train-step.js';
+import { merge } from './merge.js';
+import { README, targetsMarkdown, updateReadme } from './report.js';
 import type { BenchContext, BenchRow, BenchSuite } from './types.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const RESULTS = path.join(HERE, '..', 'results');
 const ROWS_MARKER = '@@BENCH_ROWS@@';
-const VARIANTS: EngineVariant[] = ['cpu', 'wasm', 'wasm-mt', 'tensorflow', 'tensorflow-gpu'];
+const VARIANTS: EngineVariant[] = ['cpu', 'wasm', 'wasm-mt', 'native', 'tensorflow', 'tensorflow-gpu'];
 const log = (msg: string) => console.error(`[bench] ${msg}`);
 
 interface Args {
@@ -51,7 +55,17 @@ function parseArgs(argv: string[]): Args {
     else if (a.startsWith('--torch-python')) args.torchPython = value();
     else if (a === '--help' || a === '-h') {
       console.log(
-        'pnpm bench [--quick] [--suite long-conv,dense,tokenizer,data] [--backend cpu,wasm,wasm-mt,tensorflow,tensorflow-gpu,torch]',
+        [
+          'pnpm bench [--quick] [--suite gemm,long-conv,dense,tokenizer,data,train-step] [--backend cpu,wasm,wasm-mt,native,tensorflow,tensorflow-gpu,torch]',
+          '',
+          '  --backend  engine children to run (default: all available, then torch). native = @bigs/tfjs-backend-native',
+          '             with all cores (OpenBLAS through its C++ addon); torch = the PyTorch reference (/usr/bin/python3).',
+          '  --suite    suites (default: all). gemm (sgemm roof: OpenBLAS vs built-in GEMM vs torch.mm) runs on native',
+          '             and torch only; dense and train-step quote MFU on native against that measured roof.',
+          '  --quick    smaller sizes and fewer runs; no BiGS-large cases.',
+          '',
+          'Writes tools/bench/results/bench-<date>.{json,md} and latest.{json,md}; see tools/bench/README.md.',
+        ].join('\n'),
       );
       process.exit(0);
     } else throw new Error(`bench: unknown argument '${a}' (see --help)`);
@@ -61,7 +75,7 @@ function parseArgs(argv: string[]): Args {
 
 /** Every suite, in table order. */
 async function loadSuites(): Promise<BenchSuite[]> {
-  return [longConvSuite, denseSuite, tokenizerSuite, dataSuite, trainStepSuite];
+  return [gemmSuite, longConvSuite, denseSuite, tokenizerSuite, dataSuite, trainStepSuite];
 }
 
 /** A python3 that imports torch (pyenv's python3 first on PATH has none; Debian's /usr/bin/python3 may). */
@@ -95,12 +109,9 @@ async function runChild(args: Args): Promise<void> {
   } else {
     const backend = variant.startsWith('wasm')
       ? 'wasm'
-      : (variant as 'cpu' | 'tensorflow' | 'tensorflow-gpu');
-    const info = await initEngine({ backend, threads: variant === 'wasm-mt' ? 'auto' : 1, quiet: true });
-    log(
-      `${variant}: ${info.variant} ${info.package}@${info.version}, ${info.threads} thread(s)${info.notes.length ? ` (${info.notes.join('; ')})` : ''}`,
-    );
-    if (info.variant !== variant) {
+      : (variant as 'cpu' | 'native' | 'tensorflow' | 'tensorflow-gpu');
+    const threads = variant === 'wasm-mt' || variant === 'native' ? 'auto' : 1;
+    const skipAll = (why: string) => {
       for (const s of suites) {
         rows.push({
           suite: s.name,
@@ -110,12 +121,24 @@ async function runChild(args: Args): Promise<void> {
           params: {},
           medianMs: Number.NaN,
           runsMs: [],
-          note: `skipped: ${variant} unavailable (got ${info.variant}: ${info.notes.join('; ')})`,
+          note: `skipped: ${variant} unavailable (${why})`,
         });
       }
       process.stdout.write(`${ROWS_MARKER}${JSON.stringify(rows)}\n`);
-      return;
+    };
+    let info: Awaited<ReturnType<typeof initEngine>>;
+    try {
+      info = await initEngine({ backend, threads, quiet: true });
+    } catch (e) {
+      return skipAll((e as Error).message.split('\n')[0]!);
     }
+    const blas = info.blas
+      ? `, BLAS ${info.blas.name} ${info.blas.path} (${info.blas.threads} thread(s))`
+      : '';
+    log(
+      `${variant}: ${info.variant} ${info.package}@${info.version}, ${info.threads} thread(s)${blas}${info.notes.length ? ` (${info.notes.join('; ')})` : ''}`,
+    );
+    if (info.variant !== variant) return skipAll(`got ${info.variant}: ${info.notes.join('; ')}`);
     backends = [variant];
   }
   const ctx: BenchContext = { backends, quick: args.quick, torchPython: args.torchPython, log };
@@ -172,37 +195,6 @@ function spawnChild(variant: string, args: Args, torchPython: string | null): Pr
   });
 }
 
-/** Merge: drop duplicate skip rows, link rows to same-named torch rows, fill missing ratios. */
-function merge(rows: BenchRow[], torch: boolean): BenchRow[] {
-  const seen = new Set<string>();
-  const out: BenchRow[] = [];
-  for (const r of rows) {
-    const skipTorch = /no python3 with torch/.test(r.note ?? '') && !Number.isFinite(r.medianMs);
-    if (skipTorch && torch) continue;
-    const key = `${r.suite}|${r.name}|${r.backend}|${r.pass}|${r.note ?? ''}|${Number.isFinite(r.medianMs)}`;
-    if (!Number.isFinite(r.medianMs) && seen.has(key)) continue;
-    seen.add(key);
-    out.push(r);
-  }
-  for (const r of out) {
-    if (r.reference === undefined && !r.backend.startsWith('torch')) {
-      const t = out.find(
-        (x) =>
-          x.suite === r.suite &&
-          x.backend.startsWith('torch') &&
-          x.name === `torch ${r.name}` &&
-          x.pass === r.pass,
-      );
-      if (t) r.reference = `${t.name} ${t.pass}`;
-    }
-    if (r.reference !== undefined && r.ratio === undefined) {
-      const ref = out.find((x) => x.suite === r.suite && `${x.name} ${x.pass}` === r.reference);
-      if (ref && Number.isFinite(ref.medianMs) && ref.medianMs > 0) r.ratio = r.medianMs / ref.medianMs;
-    }
-  }
-  return out;
-}
-
 const fmt = (v: number | undefined, digits: number) =>
   v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits);
 
@@ -213,13 +205,21 @@ function markdown(rows: BenchRow[], meta: Record<string, unknown>): string {
     `Machine: ${meta.cpu as string}, ${meta.cores as number} cores, Node ${meta.node as string}, tfjs ${meta.tfjs as string}. ` +
       `Backends: ${(meta.backends as string[]).join(', ')}. PyTorch: ${(meta.torch as string | null) ?? 'absent'}.`,
     '',
-    '| suite | case | backend | pass | median ms | GFLOP/s | ratio to reference | reference / note |',
-    '|---|---|---|---|---:|---:|---:|---|',
+    '## Targets',
+    '',
+    targetsMarkdown(rows),
+    '',
+    '## All rows',
+    '',
+    '`× roof` = GFLOP/s ÷ the sgemm roof measured by the native child (MFU for train-step rows).',
+    '',
+    '| suite | case | backend | pass | median ms | GFLOP/s | × roof | ratio to reference | reference / note |',
+    '|---|---|---|---|---:|---:|---:|---:|---|',
   ];
   for (const r of rows) {
     const ref = [r.reference, r.note].filter(Boolean).join('; ');
     lines.push(
-      `| ${r.suite} | ${r.name} | ${r.backend} | ${r.pass} | ${fmt(r.medianMs, 1)} | ${fmt(r.gflops, 2)} | ${fmt(r.ratio, 2)} | ${ref} |`,
+      `| ${r.suite} | ${r.name} | ${r.backend} | ${r.pass} | ${fmt(r.medianMs, 1)} | ${fmt(r.gflops, 2)} | ${fmt(r.roofRatio, 2)} | ${fmt(r.ratio, 2)} | ${ref} |`,
     );
   }
   return `${lines.join('\n')}\n`;
@@ -271,6 +271,10 @@ async function main(): Promise<void> {
   await writeFileAtomic(path.join(RESULTS, `bench-${date}.md`), md);
   await writeFileAtomic(path.join(RESULTS, 'latest.json'), json);
   await writeFileAtomic(path.join(RESULTS, 'latest.md'), md);
+  if (!args.quick && args.suites === null) {
+    await updateReadme(README, { meta, rows: merged });
+    log(`refreshed the targets table of ${path.relative(process.cwd(), README)}`);
+  }
   console.log(md);
   log(
     `wrote ${path.relative(process.cwd(), path.join(RESULTS, `bench-${date}.{json,md}`))} and latest.{json,md}`,

@@ -26,8 +26,23 @@ export interface BenchRow {
    */
   reference?: string;
   ratio?: number;
+  /**
+   * Backend of the reference row when it ran in another child under the same name (e.g. `wasm-mt` for the native
+   * BiGS-large inference row); the runner then matches `reference` only against rows of that backend.
+   */
+  referenceBackend?: string;
+  /** Target on `ratio` (ours / reference time): met when ratio ≤ this. The runner appends met / MISSED to the note. */
+  targetMaxRatio?: number;
   /** Free-form note (e.g. why a case was skipped). */
   note?: string;
+  /** The sgemm roof (GFLOP/s, median OpenBLAS over the gemm suite's shapes) measured in this run's native child. */
+  roofGflops?: number;
+  /** `gflops / roofGflops`: for the train-step suite this is the MFU against the measured roof. */
+  roofRatio?: number;
+  /** Training / inference throughput, tokens per second. */
+  tokensPerSec?: number;
+  /** Peak resident set size of the process that ran the case (`process.resourceUsage().maxRSS`), bytes. */
+  peakRssBytes?: number;
 }
 
 /** A benchmark suite: given the backends available in this run, produce rows. */

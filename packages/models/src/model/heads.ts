@@ -1,5 +1,5 @@
 import { type ActivationName, activation, Dense, LayerNorm, Module, mix32 } from '@bigs/gated-blocks';
-import { dense } from '@bigs/ssm-kernels';
+import { dense, matMulTakesTransposeFlags } from '@bigs/ssm-kernels';
 import * as tf from '@tensorflow/tfjs';
 import type { BiGSConfig } from '../config/config.js';
 import { Container, lecunNormal } from './modules.js';
@@ -111,6 +111,10 @@ export class MaskedLMHead extends Module {
   forward(h: tf.Tensor2D, wordEmbeddings: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => {
       const z = this.transform(h); // [N, H]
+      if (!this.decoder && matMulTakesTransposeFlags()) {
+        // Tied decoder on an engine whose GEMM takes transpose flags: z·Eᵀ without copying the table.
+        return tf.add(tf.matMul(z, wordEmbeddings, false, true), this.bias) as tf.Tensor2D; // [N, V]
+      }
       // Tied decoder: explicit transpose of the [V, H] table so the matmul stays plain 2-D (wasm fast path).
       const w = this.decoder ? this.decoder.kernel : tf.transpose(wordEmbeddings); // [H, V]
       return dense(z, w, this.bias) as tf.Tensor2D; // [N, V]

@@ -2,6 +2,9 @@
  * Dense benchmark (`dense` of @bigs/ssm-kernels): BERT-base shapes, x [rows, in] · w [in, out] + b, forward
  * and forward+backward, on the backend of this process; tfjs's DEFAULT matMul gradient as an in-run
  * reference (smallest shape only: it is very slow on wasm), and a PyTorch row when torch is available.
+ * On `native` also BERT-large shapes (H = 1024, I = 4096, 4096 tokens: 1024→4096, 4096→1024, 1024→1024), whose
+ * notes give the achieved GFLOP/s as a fraction of the sgemm roof measured by the gemm suite in the same child
+ * (target: fwd+bwd ≥ 0.8× the roof).
  *
  * Reference column: `fwd+bwd` rows are compared with the same backend's `fwd` row (target: within 3×);
  * the default-gradient row with our fwd+bwd row; `fwd` rows with the torch fwd row when torch ran.
@@ -13,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { dense, installFastMatMulGradient, uninstallFastMatMulGradient } from '@bigs/ssm-kernels';
 import * as tf from '@tensorflow/tfjs';
 import type { BenchContext, BenchRow, BenchSuite } from '../types.js';
+import { ensureRoof } from './gemm.js';
 
 const SUITE = 'dense';
 const DIMS: Array<[number, number]> = [
@@ -22,6 +26,15 @@ const DIMS: Array<[number, number]> = [
 ];
 /** B·L rows: 8·128 and 8·512. */
 const ROWS = [1024, 4096];
+/** BERT-large (H = 1024, I = 4096) at B·L = 4096 tokens: native only. */
+const LARGE_DIMS: Array<[number, number]> = [
+  [1024, 4096],
+  [4096, 1024],
+  [1024, 1024],
+];
+const LARGE_ROWS = 4096;
+/** Target of the BERT-large fwd+bwd rows on native, as a fraction of the measured sgemm roof. */
+export const DENSE_ROOF_TARGET = 0.8;
 /** The pure-JS cpu backend runs matmul at ~0.75 GFLOP/s: it gets a small slice. */
 const ROWS_CPU = [128];
 
@@ -157,6 +170,7 @@ export const denseSuite: BenchSuite = {
       const rows = label === 'cpu' ? ROWS_CPU : ctx.quick ? [ROWS[0]!] : ROWS;
       return rows.flatMap((r) => DIMS.map(([i, o]) => [r, i, o] as [number, number, number]));
     };
+    const largeShapes = LARGE_DIMS.map(([i, o]) => [LARGE_ROWS, i, o] as [number, number, number]);
     for (const label of ctx.backends) {
       const tfName = label.startsWith('wasm') ? 'wasm' : label;
       if (tf.getBackend() !== tfName && !(await tf.setBackend(tfName))) {
@@ -164,7 +178,9 @@ export const denseSuite: BenchSuite = {
         continue;
       }
       installFastMatMulGradient();
-      for (const [rows, inD, outD] of shapesFor(label)) {
+      const roof = label === 'native' ? ensureRoof(ctx) : null;
+      const shapes = label === 'native' ? [...shapesFor(label), ...largeShapes] : shapesFor(label);
+      for (const [rows, inD, outD] of shapes) {
         const name = caseName(rows, inD, outD);
         ctx.log(`dense: ${label} ${name}`);
         const params = { rows, in: inD, out: outD };
@@ -176,6 +192,20 @@ export const denseSuite: BenchSuite = {
         const fb = row(name, label, 'fwd+bwd', params, m.fwdBwd, 3 * g, { reference: `${name} fwd` });
         fb.ratio = fb.medianMs / fwd.medianMs;
         fb.note = fb.ratio <= 3 ? 'target fwd+bwd <= 3x fwd: met' : 'target fwd+bwd <= 3x fwd: MISSED';
+        if (roof !== null) {
+          const large = rows === LARGE_ROWS && LARGE_DIMS.some(([i, o]) => i === inD && o === outD);
+          for (const r of [fwd, fb]) {
+            r.roofGflops = roof.gflops;
+            r.roofRatio = r.gflops! / roof.gflops;
+            if (large) r.params.model = 'BERT-large';
+            const vsRoof = `${r.roofRatio.toFixed(2)}× the measured sgemm roof ${roof.gflops.toFixed(1)} GFLOP/s`;
+            const target =
+              large && r.pass === 'fwd+bwd'
+                ? ` (target fwd+bwd ≥ ${DENSE_ROOF_TARGET}× roof: ${r.roofRatio >= DENSE_ROOF_TARGET ? 'met' : 'MISSED'})`
+                : '';
+            r.note = [r.note, `${vsRoof}${target}`].filter(Boolean).join('; ');
+          }
+        }
         out.push(fb);
       }
       // tfjs's default BatchMatMul gradient (transposed matMuls): smallest shape only.
@@ -204,7 +234,10 @@ export const denseSuite: BenchSuite = {
       }
     }
     if (ctx.torchPython !== null) {
-      const shapes = (ctx.quick ? [ROWS[0]!] : ROWS).flatMap((r) => DIMS.map(([i, o]) => [r, i, o]));
+      const shapes = [
+        ...(ctx.quick ? [ROWS[0]!] : ROWS).flatMap((r) => DIMS.map(([i, o]) => [r, i, o])),
+        ...largeShapes,
+      ];
       const t = await torchRows(ctx.torchPython, shapes, runs, ctx.log);
       out.push(...t);
       for (const r of out) {

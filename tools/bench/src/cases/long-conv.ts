@@ -5,6 +5,9 @@
  * GFLOP is the direct-convolution equivalent: B·H·L·(L+1) for fwd, 3× that for fwd+bwd (du and dk are two more
  * convolutions of the same size).
  *
+ * Per-token rows (`<case> per-token L=4096 vs L=512`, every backend including native and torch, full mode only):
+ * `ratio` = (ms / token at L = 4096) / (ms / token at L = 512) of the same strategy and pass; ≈ 1 means linear in L.
+ *
  * Also runnable on its own to measure the Toeplitz/FFT crossover used by `strategy: 'auto'`:
  *   npx tsx --conditions=@bigs/source tools/bench/src/cases/long-conv.ts --crossover --backends wasm
  * (one backend per process: the wasm thread count is process-wide; `wasm-mt` uses the engine's thread shim).
@@ -13,7 +16,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { type ConvStrategy, initEngine, longConv } from '@bigs/ssm-kernels';
+import { type ConvStrategy, longConv } from '@bigs/ssm-kernels';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import type { BenchContext, BenchRow, BenchSuite } from '../types.js';
@@ -108,6 +111,51 @@ function rowsOf(c: Case, backend: string, t: { fwd: number[]; fwdBwd: number[] }
 }
 
 const torchName = (L: number): string => `torch.fft causal L=${L}`;
+
+/** The per-token comparison of the suite: time per token at PER_TOKEN_LONG vs PER_TOKEN_SHORT. */
+const PER_TOKEN_SHORT = 512;
+const PER_TOKEN_LONG = 4096;
+
+/** Rows `<case> per-token L=4096 vs L=512` from the measured rows of one backend (both lengths present). */
+export function perTokenRows(rows: BenchRow[], backend: string): BenchRow[] {
+  const out: BenchRow[] = [];
+  const suffix = ` L=${PER_TOKEN_LONG}`;
+  for (const long of rows) {
+    if (long.backend !== backend || long.params.L !== PER_TOKEN_LONG || !Number.isFinite(long.medianMs))
+      continue;
+    if (!long.name.endsWith(suffix)) continue;
+    const base = long.name.slice(0, -suffix.length);
+    const short = rows.find(
+      (r) =>
+        r.backend === backend &&
+        r.pass === long.pass &&
+        r.name === `${base} L=${PER_TOKEN_SHORT}` &&
+        r.params.B === long.params.B &&
+        r.params.H === long.params.H &&
+        Number.isFinite(r.medianMs),
+    );
+    if (!short) continue;
+    const tokLong = (long.params.B as number) * PER_TOKEN_LONG;
+    const tokShort = (short.params.B as number) * PER_TOKEN_SHORT;
+    const usLong = (1000 * long.medianMs) / tokLong;
+    const usShort = (1000 * short.medianMs) / tokShort;
+    out.push({
+      suite: SUITE,
+      name: `${base} per-token L=${PER_TOKEN_LONG} vs L=${PER_TOKEN_SHORT}`,
+      backend,
+      pass: long.pass,
+      params: { ...long.params, Lshort: PER_TOKEN_SHORT },
+      medianMs: long.medianMs,
+      runsMs: long.runsMs,
+      gflop: long.gflop,
+      gflops: long.gflops,
+      reference: `${short.name} ${short.pass} (per token)`,
+      ratio: usLong / usShort,
+      note: `time per token ${usLong.toFixed(2)} µs at L=${PER_TOKEN_LONG} vs ${usShort.toFixed(2)} µs at L=${PER_TOKEN_SHORT} (B·H = ${long.params.B}·${long.params.H}); ratio ≈ 1: linear in L`,
+    });
+  }
+  return out;
+}
 
 const noteRow = (name: string, backend: string, L: number, note: string): BenchRow => ({
   suite: SUITE,
@@ -242,16 +290,22 @@ export const longConvSuite: BenchSuite = {
       }
     }
     if (initial) await tf.setBackend(initial);
+    for (const label of ctx.backends) rows.push(...perTokenRows(rows, label));
     // Every full-size row points at the torch.fft row of the same L and pass. The runner runs torch in its own
     // child and fills `ratio` when merging (a reference without a ratio means torch did not run).
     for (const r of rows) {
-      if (Number.isFinite(r.medianMs) && r.params.B === B && r.params.H === H) {
+      if (
+        Number.isFinite(r.medianMs) &&
+        r.params.B === B &&
+        r.params.H === H &&
+        r.params.Lshort === undefined
+      ) {
         r.reference = `${torchName(r.params.L as number)} ${r.pass}`;
       }
     }
     if (ctx.torchPython !== null) {
       const ref = await torchRows(ctx.torchPython, lengths, runs, ctx.log);
-      rows.push(...ref);
+      rows.push(...ref, ...perTokenRows(ref, 'torch-t2'));
       for (const r of rows) {
         const match = ref.find((x) => r.reference === `${x.name} ${x.pass}` && Number.isFinite(x.medianMs));
         if (match && r !== match) r.ratio = r.medianMs / match.medianMs;

@@ -5,12 +5,15 @@ S4D routing (ZOH kernel shared by all channels, Re(A) clipped at -1e-4, scalar D
 erf-GELU transform at the masked positions only. The long convolution is the shared-kernel Toeplitz matmul for
 L <= 512 and an FFT (zero-padded to 2L) above. A reference measurement, not project code.
 
-Usage: python3 train_step.py '<json: {"cases": [{name, hidden, layers, inter, vocab, seq, batch, ssm,
+Usage: python3 train_step.py '<json: {"cases": [{name, hidden, layers, inter, vocab, seq, batch, accum?, ssm,
 mask_fraction}], "runs": n, "warmup": n, "threads": n}>'
-Prints one JSON object per case: {"name", "runsMs": [...]}.
+`batch` sequences per micro-batch; `accum` (default 1) micro-batches per step, their gradients averaged (loss / accum)
+before one AdamW update, as the bench's gradient accumulation.
+Prints one JSON object per case: {"name", "runsMs": [...], "maxRssKiB"} (peak RSS of this process so far).
 """
 import json
 import math
+import resource
 import sys
 import time
 
@@ -136,19 +139,27 @@ def main():
             eps=1e-6,
         )
         b, length = c["batch"], c["seq"]
+        accum = int(c.get("accum", 1))
         m = max(1, round(length * c["mask_fraction"]))
-        ids = torch.randint(5, c["vocab"], (b, length))
-        pos = torch.randint(1, length - 1, (b, m))
-        labels = torch.randint(5, c["vocab"], (b, m))
+        micro = [
+            (
+                torch.randint(5, c["vocab"], (b, length)),
+                torch.randint(1, length - 1, (b, m)),
+                torch.randint(5, c["vocab"], (b, m)),
+            )
+            for _ in range(accum)
+        ]
 
         def step():
             opt.zero_grad(set_to_none=True)
-            loss = model(ids, pos, labels)
-            loss.backward()
+            for ids, pos, labels in micro:
+                loss = model(ids, pos, labels)
+                (loss / accum if accum > 1 else loss).backward()
             opt.step()
 
         ms = timed(step, cfg["runs"], cfg["warmup"])
-        print(json.dumps({"name": c["name"], "runsMs": ms}), flush=True)
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+        print(json.dumps({"name": c["name"], "runsMs": ms, "maxRssKiB": rss}), flush=True)
         del model, opt
 
 
