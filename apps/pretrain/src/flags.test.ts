@@ -82,7 +82,7 @@ describe('flags', () => {
       [['--adam-beta2', '1'], /--adam-beta2 must be a number >= 0 and < 1/],
       [['--mlm-probability', '1.5'], /--mlm-probability/],
       [['--lr-scheduler-type', 'step'], /--lr-scheduler-type must be one of linear\|cosine\|constant/],
-      [['--backend', 'gpu'], /--backend must be one of auto\|tensorflow-gpu\|tensorflow\|wasm\|cpu/],
+      [['--backend', 'gpu'], /--backend must be one of auto\|tensorflow-gpu\|tensorflow\|native\|wasm\|cpu/],
       [['--train-files'], /--train-files needs at least one value/],
       [['--whole-word-mask=maybe'], /--whole-word-mask must be true or false/],
       [['stray'], /unexpected argument "stray"/],

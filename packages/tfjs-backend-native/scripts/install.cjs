@@ -50,7 +50,7 @@ try {
   main();
 } catch (e) {
   try {
-    recordFailure(`the install step crashed: ${e && e.message ? e.message : String(e)}`);
+    recordFailure(`the install step crashed: ${e?.message ? e.message : String(e)}`);
   } catch {
     say(`the install step crashed: ${String(e)}`);
   }
