@@ -144,6 +144,47 @@ describe('bigs router and commands (in-process)', () => {
     expect(skip.stdout.trim().split('\n')).toHaveLength(1);
     expect(skip.stderr).toMatch(/^skipped 1 malformed row\(s\); first: .*dev\.tsv:3/);
   });
+  it('invalid UTF-8: one line naming file:line and the flag; --allow-invalid-utf8 reads U+FFFD', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'bigs-cli-glue-'));
+    mkdirSync(join(d, 'RTE'));
+    writeFileSync(
+      join(d, 'RTE/dev.tsv'),
+      Buffer.concat([
+        Buffer.from('index\tsentence1\tsentence2\tlabel\n0\t'),
+        Buffer.from('na\xefve', 'latin1'),
+        Buffer.from('\tb\tentailment\n'),
+      ]),
+    );
+    const args = ['data', 'glue', '--task', 'rte', '--data-dir', d, '--split', 'dev'];
+    const bad = await run(args);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(
+      /^bigs data glue: error: .*RTE\/dev\.tsv:2: not valid UTF-8: byte 0xef at byte 5 of the line .*; or pass --allow-invalid-utf8 to read such bytes as U\+FFFD\n$/,
+    );
+    const ok = await run([...args, '--allow-invalid-utf8']);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout).text_a).toBe('na\uFFFDve');
+    // Corpus commands too: stats / build-shards name file:line; a binary file is named as such.
+    const corpus = join(d, 'book.txt');
+    writeFileSync(
+      corpus,
+      Buffer.concat([Buffer.from('One line.\nTwo '), Buffer.from([0xe9]), Buffer.from('.\n')]),
+    );
+    const st = await run(['data', 'stats', '--input', corpus]);
+    expect(st.code).toBe(1);
+    expect(st.stderr).toMatch(
+      /^bigs data stats: error: .*book\.txt:2: not valid UTF-8: byte 0xe9 at byte 5 .*--allow-invalid-utf8/,
+    );
+    const st2 = await run(['data', 'stats', '--input', corpus, '--allow-invalid-utf8']);
+    expect(JSON.parse(st2.stdout).documents).toBe(1);
+    const bin = join(d, 'x.bin');
+    writeFileSync(bin, Buffer.from([1, 2, 0, 0, 10]));
+    const bs = await run(['data', 'build-shards', '--input', bin, '--out', join(d, 'shards')]);
+    expect(bs.code).toBe(1);
+    expect(bs.stderr).toMatch(
+      /^bigs data build-shards: error: .*x\.bin:1: not UTF-8 text: a NUL byte .*looks like a binary file\n$/,
+    );
+  });
   it('tokenize: --text and stdin lines', async () => {
     const t = await run(['data', 'tokenize', '--text', 'Hello world']);
     const o = JSON.parse(t.stdout);

@@ -26,6 +26,13 @@ export interface CliIO {
   stdinIsTTY: boolean;
 }
 
+/** Words a command takes besides its flags (`bigs fill-mask "the [MASK] ran"`), parsed into `flags._`. */
+export interface PositionalSpec {
+  /** Placeholder shown in help, e.g. `TEXT`. */
+  name: string;
+  description: string;
+}
+
 /** A leaf command such as `bigs data glue`. */
 export interface Command {
   name: string;
@@ -33,6 +40,11 @@ export interface Command {
   /** Extra help text after the flags. */
   details?: string;
   flags: FlagSpec[];
+  /**
+   * Words that are not flags (any number, in order) are collected into `flags._` (a string array) instead of being
+   * an error; `--` ends the flags (every later word is positional, even one starting with `--`).
+   */
+  positionals?: PositionalSpec;
   run(flags: ParsedFlags, io: CliIO): Promise<number | undefined> | number | undefined;
 }
 
@@ -53,14 +65,35 @@ export class UsageError extends Error {}
 
 const HELP_FLAG: FlagSpec = { name: 'help', type: 'boolean', description: 'Show this help.' };
 
-/** Parse `argv` (after the command words) against a command's flags. */
-export function parseFlags(cmdPath: string, specs: FlagSpec[], argv: string[]): ParsedFlags {
+/**
+ * Parse `argv` (after the command words) against a command's flags. With `positionals`, words that are not flags
+ * (and every word after `--`) go to `_` in order; without, such a word is an error.
+ */
+export function parseFlags(
+  cmdPath: string,
+  specs: FlagSpec[],
+  argv: string[],
+  positionals = false,
+): ParsedFlags {
   const byName = new Map([...specs, HELP_FLAG].map((s) => [s.name, s]));
   const out: ParsedFlags = {};
+  const words: string[] = [];
+  if (positionals) out._ = words;
   let i = 0;
   while (i < argv.length) {
     const arg = argv[i] as string;
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}" (see ${cmdPath} --help)`);
+    if (positionals && arg === '--') {
+      words.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('--')) {
+      if (positionals) {
+        words.push(arg);
+        i++;
+        continue;
+      }
+      throw new UsageError(`unexpected argument "${arg}" (see ${cmdPath} --help)`);
+    }
     let name = arg.slice(2);
     let inline: string | undefined;
     const eq = name.indexOf('=');
@@ -116,6 +149,32 @@ export function parseFlags(cmdPath: string, specs: FlagSpec[], argv: string[]): 
   return out;
 }
 
+function sameValue(a: ParsedFlags[string], b: FlagSpec['default']): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => x === b[i]);
+  return a === b;
+}
+
+/**
+ * The arguments that {@link parseFlags} turns back into `flags` (flags at their default value left out), in the
+ * order of `specs`: `--name value`, `--name=value` for a value starting with `--`, `--name` for a boolean.
+ * Unquoted: quote them for a shell with `shellJoin` of `@bigs/analysis`.
+ *
+ * @example
+ * flagsToArgv(specs, { model: 'runs/m', quiet: true }); // ['--model', 'runs/m', '--quiet']
+ */
+export function flagsToArgv(specs: readonly FlagSpec[], flags: ParsedFlags): string[] {
+  const out: string[] = [];
+  for (const s of specs) {
+    const v = flags[s.name];
+    if (v === undefined || sameValue(v, s.default)) continue;
+    if (s.type === 'boolean') out.push(v ? `--${s.name}` : `--${s.name}=false`);
+    else if (Array.isArray(v)) out.push(`--${s.name}`, ...v);
+    else if (String(v).startsWith('--')) out.push(`--${s.name}=${v}`);
+    else out.push(`--${s.name}`, String(v));
+  }
+  return out;
+}
+
 function flagUsage(s: FlagSpec): string {
   const ph = s.placeholder ?? (s.choices ? s.choices.join('|') : s.type.toUpperCase());
   if (s.type === 'boolean') return `--${s.name}`;
@@ -125,7 +184,11 @@ function flagUsage(s: FlagSpec): string {
 
 /** Help text of one command. */
 export function commandHelp(prog: string, group: CommandGroup, cmd: Command): string {
-  const lines = [`Usage: ${prog} ${group.name} ${cmd.name} [flags]`, '', cmd.summary, '', 'Flags:'];
+  const words = cmd.positionals ? ` [${cmd.positionals.name}...]` : '';
+  const lines = [`Usage: ${prog} ${group.name} ${cmd.name} [flags]${words}`, '', cmd.summary, ''];
+  if (cmd.positionals)
+    lines.push('Arguments:', `  ${cmd.positionals.name}...  ${cmd.positionals.description}`, '');
+  lines.push('Flags:');
   const rows = [...cmd.flags, HELP_FLAG].map((s) => {
     const extra = [
       s.required ? 'required' : '',
@@ -191,6 +254,15 @@ export async function runCli(
   if (defaultCmd && cmdName !== undefined && cmdName.startsWith('-')) {
     return runCommand(prog, group, defaultCmd, [cmdName, ...rest], io);
   }
+  // A default command that takes words: `bigs fill-mask "the [MASK] ran" --model DIR`.
+  if (
+    defaultCmd?.positionals &&
+    cmdName !== undefined &&
+    !cmdName.startsWith('-') &&
+    !group.commands.some((c) => c.name === cmdName)
+  ) {
+    return runCommand(prog, group, defaultCmd, [cmdName, ...rest], io);
+  }
   if (cmdName === undefined || cmdName === '--help' || cmdName === '-h') {
     io.stdout(groupHelp(prog, group));
     return cmdName === undefined ? 1 : 0;
@@ -218,6 +290,7 @@ async function runCommand(
       path,
       cmd.flags,
       rest.filter((a) => a !== '-h').concat(rest.includes('-h') ? ['--help'] : []),
+      cmd.positionals !== undefined,
     );
     if (flags.help) {
       io.stdout(commandHelp(prog, group, cmd));

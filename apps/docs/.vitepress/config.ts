@@ -19,6 +19,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Data', link: '/guide/data' },
       { text: 'Pretraining', link: '/guide/pretraining' },
       { text: 'Finetuning', link: '/guide/finetuning' },
+      { text: 'Pipelines: text in, answers out', link: '/guide/pipelines' },
       { text: 'Analysis', link: '/guide/analysis' },
       { text: 'Benchmarks', link: '/guide/benchmarks' },
       { text: 'Command-line reference', link: '/guide/cli' },

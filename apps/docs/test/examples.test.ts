@@ -12,6 +12,7 @@ import { dataExample } from '../examples/data.js';
 import { fnetUsage } from '../examples/fnet-usage.js';
 import { gettingStarted } from '../examples/getting-started.js';
 import { kernelsAndConvolutions } from '../examples/kernels.js';
+import { pipelinesExample } from '../examples/pipelines.js';
 import { pretrainTiny } from '../examples/pretraining.js';
 import { DOCS_ROOT, REPO_ROOT } from './site.js';
 
@@ -81,6 +82,17 @@ describe('guide examples', () => {
     expect(r.sst2NumLabels).toBe(2);
     expect(r.sequences).toBeGreaterThan(0);
     expect(r.batchShape?.[1]).toBe(32);
+  });
+
+  it('pipelines: fill-mask, text-classification, feature-extraction, truncation', async () => {
+    const r = await pipelinesExample();
+    expect(r.bestSequence).toMatch(/^The old \S+ told the children a story\.$/);
+    expect(r.candidates).toBe(3);
+    expect(r.singleLabels).toEqual(['negative', 'positive']);
+    expect(r.pairScoreSum).toBeCloseTo(1, 12);
+    expect(r.embeddingDims).toEqual([8, 8]);
+    expect(r.longTruncated).toBe(true);
+    expect(r.longTokens).toEqual([102, 32]);
   });
 
   it('pretraining: three trainer steps', async () => {

@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { TextDecodeError } from '@bigs/data';
 import { initEngine } from '@bigs/ssm-kernels';
 import { DEFAULT_MODEL_DIR, type FinetuneOptions, helpText, parseArgs } from './options.js';
+import { checkOutputDir } from './output-dir.js';
 import { runSuite } from './run-all.js';
-import { runTask } from './run-task.js';
+import { runTask, StoppedBySignal } from './run-task.js';
 
 /** Where the CLI writes. */
 export interface CliIO {
@@ -56,6 +58,12 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
     return 1;
   }
   const outputDir = options.outputDir ?? `runs/finetune-${options.task}`;
+  try {
+    checkOutputDir(outputDir);
+  } catch (e) {
+    io.stderr(`error: ${oneLine(e)}\n`);
+    return 1;
+  }
   const log = (m: string) => io.stderr(`${m}\n`);
   const t0 = performance.now();
   try {
@@ -75,11 +83,19 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
     }
     return 0;
   } catch (e) {
+    if (e instanceof StoppedBySignal) {
+      io.stderr(`${e.message}\n`);
+      return e.exitCode;
+    }
     io.stderr(`error: ${oneLine(e)}\n`);
     return 1;
   }
 }
 
 function oneLine(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ');
+  let msg = e instanceof Error ? e.message : String(e);
+  if (e instanceof TextDecodeError && e.kind === 'invalid-utf8') {
+    msg += '; or pass --allow-invalid-utf8 to read such bytes as U+FFFD';
+  }
+  return msg.replace(/\s*\n\s*/g, ' ');
 }

@@ -1,7 +1,9 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { initEngine } from '@bigs/ssm-kernels';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../test/helpers.js';
+import { makeTinyModelDir, tempDir } from '../test/helpers.js';
+import { runCli } from './cli.js';
 import {
   embeddedFiles,
   loadExamples,
@@ -65,6 +67,56 @@ describe('GLUE and embedded examples', () => {
     const test = await loadExamples('stsb', 'test', { dataDir: GLUE });
     expect(test[0]?.label).toBeNull();
     await expect(loadExamples('rte', 'dev', { dataDir: null })).rejects.toThrow('--data-dir is required');
+  });
+
+  it('invalid UTF-8 in a data file: an error naming file:line (and the flag, from the CLI); --allow-invalid-utf8 gives U+FFFD', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'RTE'));
+    const tsv = Buffer.concat([
+      Buffer.from('index\tsentence1\tsentence2\tlabel\n0\tgood\tb\tentailment\n1\t'),
+      Buffer.from([0x62, 0xe4, 0x64]), // "bäd" in Latin-1
+      Buffer.from('\tc\tnot_entailment\n'),
+    ]);
+    for (const split of ['train', 'dev']) writeFileSync(join(dir, `RTE/${split}.tsv`), tsv);
+    await expect(loadExamples('rte', 'dev', { dataDir: dir })).rejects.toThrow(
+      /RTE\/dev\.tsv:3: not valid UTF-8: byte 0xe4 at byte 4 of the line/,
+    );
+    const lenient = await loadExamples('rte', 'dev', { dataDir: dir, invalidUtf8: 'replace' });
+    expect(lenient[1]?.textA).toBe('b\uFFFDd');
+    const jsonl = join(dir, 'train.jsonl');
+    writeFileSync(
+      jsonl,
+      Buffer.concat([
+        Buffer.from('{"input": "a", "output": "x"}\n{"input": "'),
+        Buffer.from([0xff]),
+        Buffer.from('"}\n'),
+      ]),
+    );
+    await expect(readScrolls(jsonl)).rejects.toThrow(`${jsonl}:2: not valid UTF-8: byte 0xff`);
+    expect((await readScrolls(jsonl, false, { invalidUtf8: 'replace' }))[1]?.textA).toBe('\uFFFD');
+    // From the CLI: one line that names the file, the line and the flag.
+    await initEngine({ backend: 'cpu', quiet: true });
+    const model = await makeTinyModelDir();
+    const err: string[] = [];
+    const code = await runCli(
+      [
+        '--task',
+        'rte',
+        '--data-dir',
+        dir,
+        '--model-name-or-path',
+        model,
+        '--output-dir',
+        join(dir, 'out'),
+        '--backend',
+        'cpu',
+      ],
+      { stdout: () => {}, stderr: (t) => err.push(t) },
+    );
+    expect(code).toBe(1);
+    expect(err.at(-1)).toMatch(
+      /^error: .*RTE\/train\.tsv:3: not valid UTF-8: byte 0xe4 at byte 4 of the line .*; or pass --allow-invalid-utf8 to read such bytes as U\+FFFD\n$/,
+    );
   });
 
   it('reads the embedded task (6000 train / 1000 dev, labels 0/1)', async () => {

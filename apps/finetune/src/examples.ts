@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { embeddedTaskPaths, loadGlue, readLines, readTsv } from '@bigs/data';
+import { embeddedTaskPaths, loadGlue, readLines, readTsv, type TextDecodeOptions } from '@bigs/data';
 import type { TaskName } from './tasks.js';
 
 /** One labelled (or, on test splits, unlabelled) example. */
@@ -24,6 +24,8 @@ export interface DataSource {
   testFile?: string | null;
   /** Scrolls: split `input` on the first blank line ("\n\n") into a pair (the official contract_nli handling). */
   splitInputPair?: boolean;
+  /** Invalid UTF-8 in the files: an error naming file:line (default) or U+FFFD (`replace`). */
+  invalidUtf8?: 'error' | 'replace';
 }
 
 /** A raw scrolls example (label still a string). */
@@ -42,10 +44,14 @@ export interface ScrollsRow {
  * @example
  * await readScrolls('contract_nli/train.jsonl', true); // [{ id: '…', textA: 'hypothesis', textB: 'contract…', output: 'Entailment' }, …]
  */
-export async function readScrolls(file: string, splitInputPair = false): Promise<ScrollsRow[]> {
+export async function readScrolls(
+  file: string,
+  splitInputPair = false,
+  decode: TextDecodeOptions = {},
+): Promise<ScrollsRow[]> {
   if (!existsSync(file)) throw new Error(`${file}: no such file`);
   const out: ScrollsRow[] = [];
-  for await (const { line, lineNumber } of readLines(file)) {
+  for await (const { line, lineNumber } of readLines(file, decode)) {
     if (line.trim() === '') continue;
     let obj: unknown;
     try {
@@ -110,11 +116,11 @@ export function scrollsExamples(rows: ScrollsRow[], labels: string[], file: stri
 }
 
 /** Read the embedded task's TSV (`sentence1\tsentence2\tlabel`). */
-export async function readPairTsv(file: string): Promise<Example[]> {
+export async function readPairTsv(file: string, decode: TextDecodeOptions = {}): Promise<Example[]> {
   if (!existsSync(file)) throw new Error(`${file}: no such file`);
   const out: Example[] = [];
   let header: string[] | null = null;
-  for await (const { fields, lineNumber } of readTsv(file)) {
+  for await (const { fields, lineNumber } of readTsv(file, decode)) {
     if (header === null) {
       header = fields.map((f) => f.trim());
       for (const c of ['sentence1', 'sentence2', 'label']) {
@@ -155,10 +161,10 @@ export async function loadExamples(
   if (task === 'embedded') {
     const f = embeddedFiles(src.dataDir);
     if (split !== 'train' && split !== 'dev') throw new Error(`embedded task: no split '${split}'`);
-    return readPairTsv(split === 'train' ? f.train : f.dev);
+    return readPairTsv(split === 'train' ? f.train : f.dev, { invalidUtf8: src.invalidUtf8 ?? 'error' });
   }
   if (task === 'scrolls') throw new Error('loadExamples: scrolls data is read with readScrolls');
   if (!src.dataDir) throw new Error(`--data-dir is required for --task ${task}`);
-  const rows = await loadGlue({ task, split, dataDir: src.dataDir });
+  const rows = await loadGlue({ task, split, dataDir: src.dataDir, invalidUtf8: src.invalidUtf8 ?? 'error' });
   return rows.map((r) => ({ id: String(r.idx), textA: r.textA, textB: r.textB, label: r.label }));
 }

@@ -4,6 +4,7 @@ import { type BertTokenizer, formatVocabTxt, loadTokenizer, toTokenizerJson } fr
 import {
   type BiGSConfig,
   type BiGSForSequenceClassification,
+  CheckpointMismatchError,
   FLAX_NAME,
   fromPretrained,
   SAFETENSORS_NAME,
@@ -59,7 +60,8 @@ export interface HeadSpec {
 /**
  * Load a sequence-classification model for a task: backbone from the checkpoint, pooler/classifier fresh when the
  * checkpoint has none (an MLM checkpoint), re-initialised when the label count differs and
- * `ignoreMismatchedSizes` is set (HF semantics). id2label/label2id and problem_type follow the task.
+ * `ignoreMismatchedSizes` is set (HF semantics, limited to the task head: a mis-shaped backbone tensor is an
+ * error naming it, with or without the flag). id2label/label2id and problem_type follow the task.
  */
 export async function loadClassifier(
   dir: string,
@@ -83,11 +85,23 @@ export async function loadClassifier(
     });
     return model as BiGSForSequenceClassification;
   } catch (e) {
-    const msg = (e as Error).message;
-    if (/mis-shaped/.test(msg) && !options.ignoreMismatchedSizes) {
+    const msg = (e as Error).message.split('\n')[0];
+    // The label-count advice only when it is the whole story: nothing but task-head tensors differ.
+    if (
+      e instanceof CheckpointMismatchError &&
+      !options.ignoreMismatchedSizes &&
+      e.missing.length === 0 &&
+      e.unexpected.length === 0 &&
+      e.misShaped.length > 0 &&
+      e.misShaped.every((m) => m.taskHead)
+    ) {
+      const bias = e.misShaped.find((m) => m.name.endsWith('bias') && m.shape.length === 1);
+      const counts = bias
+        ? `${bias.shape[0]} in the checkpoint, ${names.length} for this task`
+        : `${names.length}`;
       throw new Error(
-        `--model-name-or-path ${dir}: its classifier has another label count than this task (${names.length}); ` +
-          `pass --ignore-mismatched-sizes to re-initialise it (${msg.split('\n')[0]})`,
+        `--model-name-or-path ${dir}: its classifier has another label count than this task (${counts}); ` +
+          `pass --ignore-mismatched-sizes to re-initialise it (${msg})`,
       );
     }
     throw new Error(`--model-name-or-path ${dir}: ${msg}`);

@@ -34,6 +34,8 @@ export interface FinetuneOptions {
   pairEncoding: PairEncoding;
   freezeSsm: boolean;
   ignoreMismatchedSizes: boolean;
+  /** Decode invalid UTF-8 in data files as U+FFFD instead of failing with file:line. */
+  allowInvalidUtf8: boolean;
   mnliCheckpoint: string | null;
   trainFile: string | null;
   validationFile: string | null;
@@ -102,6 +104,7 @@ export const DEFAULTS: FinetuneOptions = {
   pairEncoding: 'standard',
   freezeSsm: false,
   ignoreMismatchedSizes: false,
+  allowInvalidUtf8: false,
   mnliCheckpoint: null,
   trainFile: null,
   validationFile: null,
@@ -247,7 +250,12 @@ const FLAGS: FlagSpec[] = [
   {
     key: 'ignoreMismatchedSizes',
     kind: 'bool',
-    help: 'Re-initialise checkpoint tensors whose shape differs (a classifier with another label count). Always on for the MNLI-initialised tasks of --task all. Default false.',
+    help: 'Re-initialise the classifier when its checkpoint shape differs (another label count). Only task-head tensors are re-initialised: any other mis-shaped tensor (e.g. word embeddings) stays an error naming it. Always on for the MNLI-initialised tasks of --task all. Default false.',
+  },
+  {
+    key: 'allowInvalidUtf8',
+    kind: 'bool',
+    help: 'Data files (GLUE TSV, embedded TSV, scrolls JSON lines) are read as strict UTF-8: a byte sequence that is not UTF-8 stops the run with file:line. With this flag such bytes are decoded as U+FFFD (the replacement character) instead; a NUL byte (a binary file) stays an error. Default false.',
   },
   {
     key: 'mnliCheckpoint',

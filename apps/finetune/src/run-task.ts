@@ -3,8 +3,18 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { resolveGlueSource } from '@bigs/data';
 import { type BiGSForSequenceClassification, writeFileAtomic } from '@bigs/models';
-import { Trainer } from '@bigs/trainer';
+import { wasmHeapBytes } from '@bigs/ssm-kernels';
+import {
+  bigsTrainingFlopsPerToken,
+  checkRunEstimate,
+  estimateRun,
+  measuredEstimate,
+  measurePeakFlops,
+  statedPeakFlops,
+  Trainer,
+} from '@bigs/trainer';
 import * as tf from '@tensorflow/tfjs';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { type EncodedExample, encodeExamples, type HostBatch, makeBatch, ShuffledBatches } from './encode.js';
 import {
   type Example,
@@ -19,6 +29,30 @@ import { checkModelDir, loadClassifier, loadRunTokenizer, saveFinetuned } from '
 import type { FinetuneOptions } from './options.js';
 import { type EvalResultsFile, flatRecord, submissionText, writeEvalResults } from './results.js';
 import { AX_FILE, type TaskName, type TaskSpec, taskSpec } from './tasks.js';
+
+/** Training was stopped by SIGINT/SIGTERM after saving a checkpoint; the CLI exits with `exitCode` (130/143). */
+export class StoppedBySignal extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+    this.name = 'StoppedBySignal';
+  }
+}
+
+/** The engine running now, as `initEngine` names its variants, and its thread count. */
+function engineVariant(): { variant: string; threads: number } {
+  const backend = tf.getBackend();
+  if (backend !== 'wasm') return { variant: backend, threads: 1 };
+  let threads = 1;
+  try {
+    threads = getThreadsCount();
+  } catch {
+    // not initialised through initEngine: count one thread
+  }
+  return { variant: threads > 1 ? 'wasm-mt' : 'wasm', threads };
+}
 
 /** Options of one task run: the parsed flags plus what `--task all` decides. */
 export interface TaskRunOptions extends Omit<FinetuneOptions, 'task'> {
@@ -154,16 +188,17 @@ export async function runTask(o: TaskRunOptions): Promise<TaskRunResult> {
     labelNames: string[] | null;
     names: boolean;
   }> = [];
-  const src = { dataDir: o.dataDir };
+  const decode = { invalidUtf8: o.allowInvalidUtf8 ? 'replace' : 'error' } as const;
+  const src = { dataDir: o.dataDir, ...decode };
   if (o.task === 'scrolls') {
-    const trainRows = await readScrolls(o.trainFile!, o.splitInputPair);
+    const trainRows = await readScrolls(o.trainFile!, o.splitInputPair, decode);
     const labels = scrollsLabelSet(trainRows, o.trainFile!);
     spec = taskSpec('scrolls', labels);
     train = scrollsExamples(trainRows, labels, o.trainFile!);
-    const val = await readScrolls(o.validationFile!, o.splitInputPair);
+    const val = await readScrolls(o.validationFile!, o.splitInputPair, decode);
     evalExamples.push({ suffix: '', examples: scrollsExamples(val, labels, o.validationFile!) });
     if (o.testFile && o.doPredict) {
-      const test: ScrollsRow[] = await readScrolls(o.testFile, o.splitInputPair);
+      const test: ScrollsRow[] = await readScrolls(o.testFile, o.splitInputPair, decode);
       const ex = test.map((r) => ({ id: r.id, textA: r.textA, textB: r.textB, label: null }));
       testExamples.push({ file: 'scrolls_predictions.json', examples: ex, labelNames: labels, names: true });
     }
@@ -247,6 +282,43 @@ export async function runTask(o: TaskRunOptions): Promise<TaskRunResult> {
         `(${stepsPerEpoch}/epoch), lr ${o.learningRate}, init ${o.modelNameOrPath}${o.freezeSsm ? ', SSM frozen' : ''}`,
     );
 
+    // --- will it finish? (the same estimate as pnpm pretrain) Refuse what cannot fit; warn about many hours.
+    const engine = engineVariant();
+    const flopsPerToken = bigsTrainingFlopsPerToken({
+      hiddenSize: cfg.hiddenSize,
+      intermediateSize: cfg.intermediateSize,
+      numLayers: cfg.numHiddenLayers,
+      seqLength: maxLen,
+      vocabSize: cfg.numLabels,
+      predictedFraction: 1 / maxLen,
+    });
+    const estimate = checkRunEstimate(
+      estimateRun({
+        engine: engine.variant,
+        parameters: model.namedParameters().reduce((n, [, p]) => n + p.variable.size, 0),
+        hiddenSize: cfg.hiddenSize,
+        intermediateSize: cfg.intermediateSize,
+        numLayers: cfg.numHiddenLayers,
+        batchSize: Math.min(o.perDeviceTrainBatchSize, trainRows.length),
+        seqLength: maxLen,
+        gradientAccumulationSteps: 1,
+        steps: maxSteps,
+        flopsPerToken,
+        peakFlops: statedPeakFlops(engine.variant, engine.threads) ?? (await measurePeakFlops(512)),
+        heldBytes: tf.memory().numBytes,
+      }),
+      {
+        batchSize: `--per-device-train-batch-size ${o.perDeviceTrainBatchSize}`,
+        seqLength: `--max-seq-length ${maxLen}`,
+        other: engine.variant.startsWith('wasm')
+          ? ['--backend native (limited by RAM, not a 4 GiB heap)']
+          : [],
+      },
+    );
+    for (const line of estimate.lines) log(`[${o.task}] ${line}`);
+    if (estimate.warning) log(estimate.warning);
+    if (estimate.error) throw new Error(estimate.error);
+
     // --- evaluation ---
     const tracker = new BestTracker();
     const evalLog = join(o.outputDir, 'eval_log.jsonl');
@@ -306,6 +378,17 @@ export async function runTask(o: TaskRunOptions): Promise<TaskRunResult> {
       progress: o.progress,
       onStep: (info) => {
         const s = info.step;
+        if (s === 1 && info.seconds !== undefined) {
+          const m = measuredEstimate({
+            stepSeconds: info.seconds,
+            remainingSteps: maxSteps - s,
+            memoryBytes: engine.variant.startsWith('wasm')
+              ? (wasmHeapBytes() ?? null)
+              : process.memoryUsage().rss,
+          });
+          log(`[${o.task}] ${m.line}`);
+          if (m.warning) log(m.warning);
+        }
         if ((o.evalSteps > 0 && s % o.evalSteps === 0) || s % stepsPerEpoch === 0 || s === maxSteps)
           evaluate(s);
         return undefined;
@@ -316,6 +399,12 @@ export async function runTask(o: TaskRunOptions): Promise<TaskRunResult> {
     try {
       const result = await trainer.train();
       steps = result.globalStep;
+      if (result.stopReason === 'signal') {
+        throw new StoppedBySignal(
+          `[${o.task}] stopped by ${result.signal} at step ${steps}; checkpoint: ${result.lastCheckpoint ?? 'none'}`,
+          result.signal === 'SIGINT' ? 130 : 143,
+        );
+      }
       if (result.stopReason !== 'max_steps' && result.stopReason !== 'end_of_data') {
         throw new Error(
           `[${o.task}] training stopped early (${result.signal ?? result.stopReason}) at step ${steps}`,

@@ -262,7 +262,7 @@ describe('pnpm finetune end to end (tiny random model, wasm)', () => {
     const args = ['--task', 'rte', '--data-dir', GLUE_FIXTURES, '--model-name-or-path', mnliModel, ...FAST];
     expect(await runCli([...args, '--output-dir', tempDir(), '--max-steps', '1'], io)).toBe(1);
     expect(lastErr(io)).toMatch(
-      /^error: --model-name-or-path .*: its classifier has another label count than this task \(2\); pass --ignore-mismatched-sizes/,
+      /^error: --model-name-or-path .*: its classifier has another label count than this task \(3 in the checkpoint, 2 for this task\); pass --ignore-mismatched-sizes/,
     );
     const out = tempDir();
     const ok = await runCli(

@@ -21,6 +21,7 @@ import {
   ShardSet,
   ShardSetWriter,
   splitSentences,
+  TextDecodeError,
   type VocabInfo,
   vocabInfoOf,
 } from '@bigs/data';
@@ -41,6 +42,8 @@ export interface DataOptions {
   validationSplitPercentage: number;
   seqLength: number;
   seed: number;
+  /** Text inputs: strict UTF-8 (`error`, default) or invalid bytes as U+FFFD (`replace`, --allow-invalid-utf8). */
+  invalidUtf8?: 'error' | 'replace';
   /** Where tokenized shards are written / cached (`<output-dir>/data`). */
   dataDir: string;
   tokenizer: BertTokenizer;
@@ -219,9 +222,10 @@ async function* corpusSequences(
   seed: number,
   embedded: boolean,
   stats: { documents: number; sentences: number; tokens: number },
+  invalidUtf8: 'error' | 'replace',
 ): AsyncGenerator<PackedSequence> {
   const packer = new SequencePacker(tok, { maxSeqLength: seqLength, seed });
-  for await (const doc of readCorpus(paths, { blankLineSeparatesDocuments: embedded })) {
+  for await (const doc of readCorpus(paths, { blankLineSeparatesDocuments: embedded, invalidUtf8 })) {
     const sentences: ArrayLike<number>[] = [];
     for (const p of doc.paragraphs) {
       for (const s of splitSentences(p)) {
@@ -280,6 +284,7 @@ async function writeShards(
   dirs: { train: string; validation: string | null; percentage: number },
   key: string,
   stats: { documents: number; sentences: number; tokens: number },
+  what: string,
 ): Promise<void> {
   for (const d of [dirs.train, dirs.validation]) if (d) rmSync(d, { recursive: true, force: true });
   const opts = (outDir: string) => ({
@@ -292,10 +297,26 @@ async function writeShards(
   const train = new ShardSetWriter(opts(dirs.train));
   const val = dirs.validation ? new ShardSetWriter(opts(dirs.validation)) : null;
   let i = 0;
-  for await (const seq of sequences) {
-    if (val && isValidationIndex(i, dirs.percentage)) val.add(seq);
-    else train.add(seq);
-    i++;
+  try {
+    for await (const seq of sequences) {
+      if (val && isValidationIndex(i, dirs.percentage)) val.add(seq);
+      else train.add(seq);
+      i++;
+    }
+  } catch (e) {
+    // A file that is not UTF-8 text (binary, Latin-1, …): the reader names file:line; say which flag gave it.
+    if (e instanceof TextDecodeError) {
+      const hint =
+        e.kind === 'invalid-utf8' ? '; or pass --allow-invalid-utf8 to read such bytes as U+FFFD' : '';
+      throw new Error(`${what}: ${e.message}${hint}`);
+    }
+    throw e;
+  }
+  if (i === 0) {
+    throw new Error(
+      `${what}: no text to train on (${stats.documents} document(s), ${stats.sentences} sentence(s), ` +
+        `${stats.tokens} token(s)); give UTF-8 text files with one sentence or paragraph per line`,
+    );
   }
   // The validation manifest is written first: the train manifest (checked by the cache) marks a complete build.
   val?.finish(stats);
@@ -313,6 +334,7 @@ export async function prepareData(o: DataOptions): Promise<PreparedData> {
     if (!existsSync(p)) throw new Error(`--train-files/--validation-files: ${p} does not exist`);
   }
   const pct = o.validationFiles ? 0 : o.validationSplitPercentage;
+  const invalidUtf8 = o.invalidUtf8 ?? 'error';
 
   // --- academic-budget-bert HDF5 shards
   if (trainPaths.every(isHdf5)) return prepareHdf5(o, trainPaths, pct);
@@ -328,6 +350,7 @@ export async function prepareData(o: DataOptions): Promise<PreparedData> {
       L,
       seed: o.seed,
       split,
+      ...(invalidUtf8 === 'replace' ? { utf8: 'replace' } : {}),
     });
   const checkVocab = (set: ShardSet, what: string) => {
     if (set.vocab.vocabSize !== vocab.vocabSize) {
@@ -364,12 +387,20 @@ export async function prepareData(o: DataOptions): Promise<PreparedData> {
         seqs = shardSequences(src);
       } else {
         if (paths.some(isShardDir)) throw new Error(`--${name}-files: give a prebuilt shard dir alone`);
-        seqs = corpusSequences(paths, pipeTok, L, o.seed, embedded && name === 'train', st);
+        seqs = corpusSequences(paths, pipeTok, L, o.seed, embedded && name === 'train', st, invalidUtf8);
       }
       o.log(
         `tokenizing ${embedded && name === 'train' ? 'the embedded corpus' : paths.join(' ')} into ${o.dataDir} ...`,
       );
-      await writeShards(seqs, vocab, L, { train: dir, validation: valDir, percentage: split }, k, st);
+      await writeShards(
+        seqs,
+        vocab,
+        L,
+        { train: dir, validation: valDir, percentage: split },
+        k,
+        st,
+        embedded && name === 'train' ? 'the embedded corpus' : `--${name}-files ${paths.join(' ')}`,
+      );
       o.log(`  done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     } else {
       o.log(`reusing tokenized data in ${o.dataDir}`);

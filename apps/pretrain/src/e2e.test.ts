@@ -100,6 +100,7 @@ beforeAll(async () => {
       hidden_size: 64,
       num_hidden_layers: 1,
       intermediate_size: 128,
+      type_vocab_size: 2,
       num_ssm: 8,
       hidden_dropout_prob: 0.1,
     }),
@@ -184,6 +185,8 @@ describe('pnpm pretrain end to end', () => {
     const r = await start(common(C, ['--resume-from-checkpoint', join(A, 'checkpoint-8')]));
     expect(r.code, r.stderr).toBe(0);
     const a = new Map(losses(A));
+    // The checkpoint's metrics history is carried over: the new dir's metrics.jsonl is continuous from step 1.
+    expect(losses(C).map(([s]) => s)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     const c = losses(C).filter(([s]) => s > 8);
     expect(c.map(([s]) => s)).toEqual([9, 10, 11, 12]);
     for (const [s, v] of c)
@@ -200,7 +203,7 @@ describe('pnpm pretrain end to end', () => {
       }
     });
     expect(first.code, first.stderr).toBe(143);
-    expect(first.stderr).toMatch(/SIGTERM received: finishing step/);
+    expect(first.stderr).toMatch(/SIGTERM received: stopping after this step: checkpoint, then exit/);
     const saved = readdirSync(B).filter((d) => d.startsWith('checkpoint-'));
     const stoppedAt = Math.max(...saved.map((d) => Number(d.slice('checkpoint-'.length))));
     expect(stoppedAt).toBeGreaterThanOrEqual(3);

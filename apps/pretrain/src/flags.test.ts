@@ -20,6 +20,7 @@ const SAMPLE: Record<string, string[]> = {
   'max-seq-length': ['64'],
   'mlm-probability': ['0.2'],
   'whole-word-mask': [],
+  'allow-invalid-utf8': [],
   'max-eval-samples': ['100'],
   'max-steps': ['12'],
   'num-train-epochs': ['1.5'],

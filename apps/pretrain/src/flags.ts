@@ -63,7 +63,7 @@ export const FLAGS: readonly FlagSpec[] = [
     placeholder: 'PRESET|FILE',
     defaultText: 'tiny',
     description:
-      'preset name (tiny, bigs-128, bigs-512, bigs-4096, bigs-base, bert-base) or a config.json path (snake_case BiGSConfig)',
+      'preset name (tiny, bigs-128, bigs-512, bigs-4096, bigs-base, bert-base) or a config.json path (snake_case BiGSConfig: it must give hidden_size, num_hidden_layers, intermediate_size, type_vocab_size and num_ssm (num_attention_heads for attention); vocab_size and max_position_embeddings default to the tokenizer size and --max-seq-length)',
   },
   {
     name: 'model-name-or-path',
@@ -93,6 +93,12 @@ export const FLAGS: readonly FlagSpec[] = [
     type: 'strings',
     placeholder: 'PATH',
     description: 'held-out data in the same formats (default: split off --validation-split-percentage)',
+  },
+  {
+    name: 'allow-invalid-utf8',
+    type: 'boolean',
+    description:
+      'text inputs are read as strict UTF-8 (a byte sequence that is not UTF-8, or a NUL byte of a binary file, stops the run naming file:line); with this flag invalid bytes are decoded as U+FFFD (the replacement character) instead',
   },
   {
     name: 'validation-split-percentage',

@@ -1,6 +1,4 @@
-import { performance } from 'node:perf_hooks';
 import type { BiGSConfig } from '@bigs/models';
-import * as tf from '@tensorflow/tfjs';
 
 /** What the FLOP count needs from a model: its config and its named parameter shapes. */
 export interface FlopsModel {
@@ -58,40 +56,5 @@ export function trainingFlopsPerToken(
   return { denseFwd, mixingFwd, headFwd, total: 3 * (denseFwd + mixingFwd + headFwd) };
 }
 
-/**
- * Stated fp32 peak FLOP/s of a tfjs engine variant on this project's reference machine (2-core Xeon dev box),
- * from the measured 2-D matmul rates of `shared/research/tfjs-probe.md` §5.1: XNNPACK reaches ≈ 28.5 GFLOP/s
- * per thread, the pure-JS cpu backend ≈ 0.75 GFLOP/s. `null` for native, tfjs-node and tfjs-node-gpu: their roof is
- * measured at start-up instead (a BLAS-backed 1024² matmul, see {@link measurePeakFlops}). Override with `--peak-flops`.
- *
- * @example
- * statedPeakFlops('wasm-mt', 2); // 5.7e10
- */
-export function statedPeakFlops(variant: string, threads: number): number | null {
-  if (variant === 'wasm' || variant === 'wasm-mt') return 28.5e9 * Math.max(1, threads);
-  if (variant === 'cpu') return 0.75e9;
-  return null;
-}
-
-/**
- * Measure a peak: the best of 5 timed `[n, n] · [n, n]` matmuls (2n³ flops) on the current backend.
- *
- * @example
- * await measurePeakFlops(1024); // e.g. 3e11 on tfjs-node
- */
-export async function measurePeakFlops(n = 1024): Promise<number> {
-  const a = tf.randomNormal([n, n], 0, 1, 'float32', 1); // [n, n]
-  const b = tf.randomNormal([n, n], 0, 1, 'float32', 2); // [n, n]
-  let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < 6; i++) {
-    const t0 = performance.now();
-    const c = tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D); // [n, n]
-    await c.data();
-    const dt = performance.now() - t0;
-    c.dispose();
-    if (i > 0) best = Math.min(best, dt);
-  }
-  a.dispose();
-  b.dispose();
-  return (2 * n ** 3) / (best / 1000);
-}
+// The stated / measured engine peaks live with the run estimate in @bigs/trainer (shared with `pnpm finetune`).
+export { measurePeakFlops, statedPeakFlops } from '@bigs/trainer';

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -13,12 +13,17 @@ import {
   fromPretrained,
   loadWeights,
   savePretrained,
+  writeFileAtomic,
 } from '@bigs/models';
 import { assertWasmHeapBelow, type EngineInfo, initEngine, wasmHeapBytes } from '@bigs/ssm-kernels';
 import {
+  checkpointStep,
+  checkRunEstimate,
+  estimateRun,
   latestCheckpoint,
   MlmEvalAccumulator,
   maskedLmStats,
+  measuredEstimate,
   readMetrics,
   Trainer,
   type TrainResult,
@@ -28,6 +33,7 @@ import { maskedLabelsOf, type PretrainBatch, prepareData } from './data.js';
 import { extendPositions } from './extend-positions.js';
 import { type FlagValues, helpText, resolveFlags, UsageError } from './flags.js';
 import { measurePeakFlops, statedPeakFlops, trainingFlopsPerToken } from './flops.js';
+import { checkOutputDir, checkResumeState } from './output-dir.js';
 import { getPreset, PRESETS, type Preset, type TrainingDefaults } from './presets.js';
 
 /** Where the app writes: progress/log lines (stderr) and the final summary (stdout). */
@@ -187,7 +193,7 @@ async function buildModel(
         );
       }
       const obj = { vocab_size: tok.vocabSize, max_position_embeddings: L, ...(json as object) };
-      config = configFromJSON(obj, { source: run.modelConfigFile });
+      config = configFromJSON(obj, { source: `--model-config ${run.modelConfigFile}` });
       config.architectures = ['BiGSForMaskedLM'];
     } else {
       config = createConfig({
@@ -232,33 +238,6 @@ const fmtNum = (x: number) =>
       : `${(x / 1e3).toFixed(1)} k`;
 
 /**
- * SIGINT/SIGTERM: the first asks the trainer to stop after the current step and save a checkpoint; a repeat of
- * the same signal within 3 s is the same request (Ctrl-C reaches the launcher and this process); a later one
- * exits at once (checkpoints are atomic, so nothing half-written is visible). Returns the remover.
- */
-function stopOnSignals(trainer: Trainer<PretrainBatch>, io: RunIO): () => void {
-  let first: { signal: NodeJS.Signals; at: number } | null = null;
-  const handler = (signal: NodeJS.Signals) => {
-    const now = Date.now();
-    if (first === null) {
-      first = { signal, at: now };
-      io.log(
-        `\n${signal} received: finishing step ${trainer.step + 1}, then saving a checkpoint and stopping`,
-      );
-      trainer.requestStop('signal', signal);
-    } else if (!(signal === first.signal && now - first.at < 3000)) {
-      process.exit(128 + (signal === 'SIGTERM' ? 15 : 2));
-    }
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return () => {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
-  };
-}
-
-/**
  * Run `pnpm pretrain` with these arguments. Returns the exit code (0 done, 1 usage/input error, 130/143 stopped
  * by SIGINT/SIGTERM after saving a checkpoint).
  */
@@ -272,6 +251,7 @@ export async function runPretrain(argv: readonly string[], io: RunIO = defaultIO
       return 0;
     }
     run = resolveRun(flags);
+    checkOutputDir(run.outputDir);
   } catch (e) {
     io.log(`pretrain: error: ${(e as Error).message}`);
     return 1;
@@ -315,6 +295,14 @@ export async function runPretrain(argv: readonly string[], io: RunIO = defaultIO
     if (resumeDir)
       io.log(`checkpoint detected, resuming from ${resumeDir} (pass --overwrite-output-dir to start over)`);
   }
+  if (resumeDir) {
+    try {
+      checkResumeState(resumeDir, { outputDir: outDir, explicit: resumeFlag !== undefined });
+    } catch (e) {
+      io.log(`pretrain: error: ${(e as Error).message}`);
+      return 1;
+    }
+  }
   mkdirSync(outDir, { recursive: true });
 
   // --- engine
@@ -357,6 +345,7 @@ export async function runPretrain(argv: readonly string[], io: RunIO = defaultIO
       ...(flags['train-files'] ? { trainFiles: flags['train-files'] as string[] } : {}),
       ...(flags['validation-files'] ? { validationFiles: flags['validation-files'] as string[] } : {}),
       validationSplitPercentage: num(flags, 'validation-split-percentage') ?? 5,
+      ...(flags['allow-invalid-utf8'] ? { invalidUtf8: 'replace' as const } : {}),
       seqLength: t.seqLength,
       seed: t.seed,
       dataDir: join(outDir, 'data'),
@@ -410,6 +399,43 @@ export async function runPretrain(argv: readonly string[], io: RunIO = defaultIO
   io.log(
     `MFU: ${fmtNum(flops.total)}FLOP/token (6·dense ${fmtNum(3 * flops.denseFwd)}, mixing ${fmtNum(3 * flops.mixingFwd)}, head ${fmtNum(3 * flops.headFwd)}) ÷ peak ${fmtNum(peak)}FLOP/s (${peakHow})`,
   );
+
+  // --- will it finish? Refuse what cannot fit in memory; say so when it takes many hours.
+  const startStep = resumeDir ? (checkpointStep(resumeDir) ?? 0) : 0;
+  const estimate = checkRunEstimate(
+    estimateRun({
+      engine: engine.variant,
+      parameters: countParams(model),
+      hiddenSize: cfg.hiddenSize,
+      intermediateSize: cfg.intermediateSize,
+      numLayers: cfg.numHiddenLayers,
+      headFloatsPerToken: 9 * cfg.vocabSize * data.predictedFraction,
+      batchSize: t.batchSize,
+      seqLength: L,
+      gradientAccumulationSteps: t.gradientAccumulationSteps,
+      steps: Math.max(0, maxSteps - startStep),
+      flopsPerToken: flops.total,
+      peakFlops: peak,
+      heldBytes: tf.memory().numBytes,
+    }),
+    {
+      batchSize: `--per-device-train-batch-size ${t.batchSize}`,
+      batchSizeNote: '(raise --gradient-accumulation-steps to keep the effective batch)',
+      seqLength: `--max-seq-length ${L}`,
+      other: [
+        'a smaller model (--model-config)',
+        ...(engine.variant.startsWith('wasm') ? ['--backend native (limited by RAM, not a 4 GiB heap)'] : []),
+      ],
+    },
+  );
+  for (const line of estimate.lines) io.log(line);
+  if (estimate.warning) io.log(estimate.warning);
+  if (estimate.error) {
+    io.log(`pretrain: error: ${estimate.error}`);
+    data.close();
+    model.dispose();
+    return 1;
+  }
 
   // --- objective and evaluation
   const lossFn = (b: PretrainBatch, ctx: ForwardContext) => {
@@ -491,32 +517,39 @@ export async function runPretrain(argv: readonly string[], io: RunIO = defaultIO
     flopsPerToken: flops.total,
     peakFlops: peak,
     progress: 'auto',
-    handleSignals: false,
-    onStep: () => {
+    // SIGINT/SIGTERM (handled by the trainer; under the launcher of main.ts answered at once): finish the step,
+    // save a checkpoint, return with stopReason 'signal'; a second one stops now.
+    onStep: (info) => {
+      if (info.step === startStep + 1 && info.seconds !== undefined) {
+        const m = measuredEstimate({
+          stepSeconds: info.seconds,
+          remainingSteps: maxSteps - info.step,
+          memoryBytes: wasmHeapBytes() ?? process.memoryUsage().rss,
+        });
+        io.log(m.line);
+        if (m.warning) io.log(m.warning);
+      }
       if (onWasm) assertWasmHeapBelow(0.9);
       return undefined;
     },
   });
   let result: TrainResult;
-  const removeSignals = stopOnSignals(trainer, io);
   try {
     if (resumeDir) await trainer.resumeFromCheckpoint(resumeDir);
     result = await trainer.train();
   } catch (e) {
-    removeSignals();
     io.log(`pretrain: error: ${(e as Error).message}`);
     if (process.env.BIGS_DEBUG) io.log((e as Error).stack ?? '');
     trainer.optimizer.dispose();
     data.close();
     return 1;
   }
-  removeSignals();
   trainer.optimizer.dispose();
   data.close();
 
   // --- final model (loadable by finetune/analysis), args and results
   await savePretrained(model, outDir, { tokenizerFiles: tokFiles });
-  await writeFile(
+  await writeFileAtomic(
     join(outDir, 'training_args.json'),
     `${JSON.stringify({ ...run.training, maxSteps, preset: run.presetName, model_config_file: run.modelConfigFile, flags }, null, 2)}\n`,
   );
@@ -528,7 +561,7 @@ export async function runPretrain(argv: readonly string[], io: RunIO = defaultIO
     const ev = Object.fromEntries(
       Object.entries(lastEval).filter(([k]) => k === 'step' || k.startsWith('eval_')),
     );
-    await writeFile(join(outDir, 'eval_results.json'), `${JSON.stringify(ev, null, 2)}\n`);
+    await writeFileAtomic(join(outDir, 'eval_results.json'), `${JSON.stringify(ev, null, 2)}\n`);
   }
   const seconds = (performance.now() - t0) / 1000;
   const heap = wasmHeapBytes();

@@ -10,3 +10,4 @@ export * from './probing/index.js';
 export * from './report/index.js';
 export * from './sensitivity/index.js';
 export { createRng, type Rng } from './util/rng.js';
+export { shellJoin, shellQuote, textExcerpt } from './util/shell.js';

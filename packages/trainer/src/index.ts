@@ -37,7 +37,36 @@ export {
   ProgressReporter,
   type ProgressStream,
 } from './logging/progress.js';
+export { FAULT_POINTS_ENV, faultPoint, faultPointSync } from './loop/fault-points.js';
+export {
+  checkRunEstimate,
+  type EstimateCheck,
+  type EstimateFlagHints,
+  engineMemoryLimit,
+  estimateRun,
+  formatSeconds,
+  LONG_RUN_WARNING_HOURS,
+  measuredEstimate,
+  measurePeakFlops,
+  type RunEstimate,
+  type RunEstimateInput,
+  statedPeakFlops,
+  WASM_HEAP_LIMIT_BYTES,
+} from './loop/run-estimate.js';
 export { RNG_SCHEME, stepSeed, trainContext } from './loop/seed.js';
+export {
+  ACK_MESSAGE,
+  attachToLauncher,
+  isSupervisedChild,
+  NO_SUPERVISOR_ENV,
+  onStopSignals,
+  runSupervised,
+  SIGNAL_REPEAT_WINDOW_MS,
+  type StopHandlers,
+  SUPERVISED_ENV,
+  type SuperviseOptions,
+  shouldSupervise,
+} from './loop/supervisor.js';
 export {
   type BiGSFlopsShape,
   bigsTrainingFlopsPerToken,

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,6 +131,36 @@ describe('bigs analyze run (spawned)', () => {
     const md = readFileSync(join(out, 'report.md'), 'utf8');
     expect(md).toContain('![');
     expect(md).toContain('## Linear probing');
+    // The Reproduce command, pasted into a POSIX shell, gives back the arguments (defaults left out).
+    const line = /## Reproduce\n\n```\n([\s\S]*?)\n```/.exec(md)![1]!;
+    const words = execFileSync('sh', ['-c', `set -- ${line}\nprintf '%s\\0' "$@"`], { encoding: 'utf8' })
+      .split('\0')
+      .slice(0, -1);
+    expect(words).toEqual([
+      'pnpm',
+      '--silent',
+      'bigs',
+      'analyze',
+      'run',
+      '--model',
+      join(dir, 'bigs'),
+      '--out',
+      out,
+      '--text',
+      'the big dog runs .',
+      '--conllu',
+      join(dir, 'tb.conllu'),
+      '--layers',
+      '0',
+      '1',
+      '--length',
+      '12',
+      '--probe-epochs',
+      '3',
+      '--backend',
+      'cpu',
+      '--quiet',
+    ]);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html.match(/<svg /g)?.length).toBeGreaterThanOrEqual(6);
     expect(html).not.toMatch(/<(script|link|img)\b/);
@@ -150,7 +180,10 @@ describe('bigs analyze run (spawned)', () => {
       'cpu',
       '--quiet',
     ]);
-    expect(r.stderr).toBe('');
+    // The default sentence is longer than this tiny model's 16 positions: said, even with --quiet.
+    expect(r.stderr).toMatch(
+      /^bigs analyze: warning: default sentence truncated: kept the first 14 of \d+ tokens [^\n]*\n$/,
+    );
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).files).toEqual([
       'sensitivity.svg',
@@ -177,5 +210,10 @@ describe('bigs analyze run (spawned)', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^bigs analyze run: error: .*missing\.conllu: cannot read CoNLL-U file/);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    const empty = spawnCli(['analyze', '--model', join(dir, 'bigs'), '--out', out, '--text', '', '--quiet']);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toBe(
+      'bigs analyze run: error: --text is empty: pass a sentence, or leave --text out for the default sentence\n',
+    );
   });
 });

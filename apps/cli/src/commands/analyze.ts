@@ -1,7 +1,9 @@
-import { analyzeModel, type SensitivityMethod } from '@bigs/analysis';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { analyzeModel, type SensitivityMethod, TEXT_EXCERPT_CHARS, TEXT_FILE } from '@bigs/analysis';
 import { BACKEND_REQUESTS, type BackendRequest, initEngine } from '@bigs/ssm-kernels';
 import type { CliIO, Command, CommandGroup, ParsedFlags } from '../router.js';
-import { UsageError } from '../router.js';
+import { flagsToArgv, UsageError } from '../router.js';
 
 const BACKENDS = BACKEND_REQUESTS;
 
@@ -18,14 +20,51 @@ function intList(flag: string, v: string[] | undefined): number[] | undefined {
     });
 }
 
+/** The text to analyse: `--text`, or the contents of `--text-file`; an empty one is an error. */
+async function inputText(flags: ParsedFlags): Promise<string | undefined> {
+  const text = flags.text as string | undefined;
+  const file = flags['text-file'] as string | undefined;
+  if (text !== undefined && file !== undefined) throw new UsageError('pass --text or --text-file, not both');
+  if (text !== undefined) {
+    if (text.trim() === '')
+      throw new UsageError('--text is empty: pass a sentence, or leave --text out for the default sentence');
+    return text;
+  }
+  if (file === undefined) return undefined;
+  let content: string;
+  try {
+    content = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--text-file ${file}: cannot read (${(e as Error).message})`);
+  }
+  if (content.trim() === '')
+    throw new UsageError(`--text-file ${file} is empty: it must hold the text to analyse`);
+  return content;
+}
+
+/**
+ * The command that reproduces this run, unquoted (the report quotes it for a POSIX shell). A text too long for the
+ * report is read back from the copy the analysis saves next to it ({@link TEXT_FILE}) rather than pasted.
+ */
+export function reproduceCommand(specs: Command['flags'], flags: ParsedFlags): string[] {
+  const f: ParsedFlags = { ...flags };
+  const text = f.text as string | undefined;
+  if (text !== undefined && text.length > TEXT_EXCERPT_CHARS) {
+    f.text = undefined;
+    f['text-file'] = join(f.out as string, TEXT_FILE);
+  }
+  return ['pnpm', '--silent', 'bigs', 'analyze', 'run', ...flagsToArgv(specs, f)];
+}
+
 async function run(flags: ParsedFlags, io: CliIO): Promise<number> {
+  const text = await inputText(flags);
   await initEngine({ backend: flags.backend as BackendRequest, quiet: true });
   const quiet = Boolean(flags.quiet);
   const probeLayers = intList('probe-layers', flags['probe-layers'] as string[] | undefined);
   const result = await analyzeModel({
     modelDir: flags.model as string,
     outDir: flags.out as string,
-    ...(flags.text !== undefined ? { text: flags.text as string } : {}),
+    ...(text !== undefined ? { text } : {}),
     ...(flags.conllu !== undefined ? { conllu: flags.conllu as string } : {}),
     ...(flags.layers !== undefined ? { layers: intList('layers', flags.layers as string[])! } : {}),
     ...(flags.length !== undefined ? { length: flags.length as number } : {}),
@@ -46,8 +85,8 @@ async function run(flags: ParsedFlags, io: CliIO): Promise<number> {
       probe: { epochs: flags['probe-epochs'] as number },
     },
     onProgress: quiet ? () => {} : (m) => io.stderr(`analyze: ${m}\n`),
-    commandLine:
-      `pnpm --silent bigs analyze ${process.argv.slice(process.argv[3] === 'run' ? 4 : 3).join(' ')}`.trim(),
+    onWarning: (m) => io.stderr(`bigs analyze: warning: ${m}\n`),
+    command: reproduceCommand(analyzeRun.flags, flags),
   });
   io.stdout(`${JSON.stringify({ out: result.outDir, files: result.files, kernels: result.kernels.kind })}\n`);
   return 0;
@@ -58,7 +97,8 @@ const analyzeRun: Command = {
   summary: 'Analyse a saved model: SSM kernels, interaction maps, sensitivity maps, probes; SVGs + report.',
   details:
     'Writes into --out: kernels-lines.svg, kernels-heatmap.svg, interaction-layer<i>.svg (BiGS only),\n' +
-    'sensitivity.svg, probing.svg (with --conllu), report.md, report.html (self-contained), analysis.json.\n' +
+    'sensitivity.svg, probing.svg (with --conllu), report.md, report.html (self-contained), analysis.json,\n' +
+    `and ${TEXT_FILE} when the text is longer than the ${TEXT_EXCERPT_CHARS}-character excerpt the report quotes.\n` +
     'Attention models get "no SSM kernels: attention routing" in the kernel sections.',
   flags: [
     {
@@ -75,7 +115,19 @@ const analyzeRun: Command = {
       placeholder: 'DIR',
       description: 'Output directory (created).',
     },
-    { name: 'text', type: 'string', placeholder: 'TEXT', description: 'Sentence for the sensitivity map.' },
+    {
+      name: 'text',
+      type: 'string',
+      placeholder: 'TEXT',
+      description:
+        'Sentence for the sensitivity map (not empty; tokens beyond max_position_embeddings are cut, with a warning).',
+    },
+    {
+      name: 'text-file',
+      type: 'string',
+      placeholder: 'FILE',
+      description: 'Read the sentence for the sensitivity map from a UTF-8 file (instead of --text).',
+    },
     {
       name: 'conllu',
       type: 'string',

@@ -12,6 +12,7 @@ import {
   readGlue,
   ShardSet,
   splitSentences,
+  TextDecodeError,
 } from '@bigs/data';
 import type { CliIO, Command, CommandGroup, ParsedFlags } from '../router.js';
 import { UsageError } from '../router.js';
@@ -69,6 +70,29 @@ const vocabFlags = [
   },
 ];
 
+/** `--allow-invalid-utf8`: text inputs are strict UTF-8 unless given. */
+const utf8Flag = {
+  name: 'allow-invalid-utf8',
+  type: 'boolean' as const,
+  description:
+    'Decode bytes that are not valid UTF-8 as U+FFFD (the replacement character) instead of failing with file:line.',
+};
+
+const decodeOption = (flags: ParsedFlags) =>
+  ({ invalidUtf8: flags['allow-invalid-utf8'] ? 'replace' : 'error' }) as const;
+
+/** Run `f`; an invalid-UTF-8 error also names the flag that reads such bytes as U+FFFD. */
+async function withUtf8Hint<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof TextDecodeError && e.kind === 'invalid-utf8') {
+      throw new Error(`${e.message}; or pass --allow-invalid-utf8 to read such bytes as U+FFFD`);
+    }
+    throw e;
+  }
+}
+
 const glue: Command = {
   name: 'glue',
   summary: 'Print a GLUE split as JSON lines {"idx","text_a","text_b","label"}.',
@@ -90,20 +114,24 @@ const glue: Command = {
       type: 'boolean',
       description: 'Skip malformed rows (count reported on stderr) instead of failing.',
     },
+    utf8Flag,
   ],
   async run(flags, io) {
     const report: GlueReadReport = { read: 0, skipped: 0, skippedDetails: [], files: [] };
     const out = lineWriter(io);
     try {
-      for await (const ex of readGlue({
-        task: flags.task as string,
-        split: flags.split as string,
-        dataDir: flags['data-dir'] as string,
-        skipMalformed: Boolean(flags['skip-malformed']),
-        report,
-      })) {
-        out.line(JSON.stringify({ idx: ex.idx, text_a: ex.textA, text_b: ex.textB, label: ex.label }));
-      }
+      await withUtf8Hint(async () => {
+        for await (const ex of readGlue({
+          task: flags.task as string,
+          split: flags.split as string,
+          dataDir: flags['data-dir'] as string,
+          skipMalformed: Boolean(flags['skip-malformed']),
+          ...decodeOption(flags),
+          report,
+        })) {
+          out.line(JSON.stringify({ idx: ex.idx, text_a: ex.textA, text_b: ex.textB, label: ex.label }));
+        }
+      });
     } finally {
       out.flush();
     }
@@ -192,6 +220,7 @@ const buildShardsCmd: Command = {
       type: 'boolean',
       description: 'Plain text: a blank line ends a document (default: one document per file).',
     },
+    utf8Flag,
   ],
   async run(flags, io) {
     const tok = await tokenizerFrom(flags);
@@ -201,26 +230,29 @@ const buildShardsCmd: Command = {
     if (!(p >= 0 && p <= 1)) throw new UsageError(`--short-seq-prob must be in [0, 1], got ${p}`);
     const inputs = flags.input as string[];
     const t0 = Date.now();
-    const m = await buildShards(
-      readCorpus(inputs, {
-        format: flags.format as CorpusFormat | 'auto',
-        blankLineSeparatesDocuments: Boolean(flags['blank-line-documents']),
-      }),
-      fromBertTokenizer(tok),
-      {
-        outDir: flags.out as string,
-        maxSeqLength,
-        seed: flags.seed as number,
-        shortSeqProb: p,
-        twoSegments: Boolean(flags['two-segments']),
-        sequencesPerShard: flags['sequences-per-shard'] as number,
-        build: { inputs, vocab: flags.vocab ?? 'embedded', format: flags.format },
-        progressEvery: 1000,
-        onProgress: (s) =>
-          io.stderr(
-            `\rdocuments ${s.documents}  sentences ${s.sentences}  tokens ${s.tokens}  sequences ${s.sequences}`,
-          ),
-      },
+    const m = await withUtf8Hint(() =>
+      buildShards(
+        readCorpus(inputs, {
+          format: flags.format as CorpusFormat | 'auto',
+          blankLineSeparatesDocuments: Boolean(flags['blank-line-documents']),
+          ...decodeOption(flags),
+        }),
+        fromBertTokenizer(tok),
+        {
+          outDir: flags.out as string,
+          maxSeqLength,
+          seed: flags.seed as number,
+          shortSeqProb: p,
+          twoSegments: Boolean(flags['two-segments']),
+          sequencesPerShard: flags['sequences-per-shard'] as number,
+          build: { inputs, vocab: flags.vocab ?? 'embedded', format: flags.format },
+          progressEvery: 1000,
+          onProgress: (s) =>
+            io.stderr(
+              `\rdocuments ${s.documents}  sentences ${s.sentences}  tokens ${s.tokens}  sequences ${s.sequences}`,
+            ),
+        },
+      ),
     );
     const secs = (Date.now() - t0) / 1000;
     io.stderr(`\n`);
@@ -248,6 +280,7 @@ const stats: Command = {
       type: 'boolean',
       description: 'Plain text: a blank line ends a document.',
     },
+    utf8Flag,
     ...vocabFlags,
   ],
   async run(flags, io) {
@@ -264,20 +297,23 @@ const stats: Command = {
     const tok = flags.vocab !== undefined ? await tokenizerFrom(flags) : null;
     const s = { documents: 0, paragraphs: 0, sentences: 0, characters: 0, tokens: null as number | null };
     if (tok) s.tokens = 0;
-    for await (const doc of readCorpus(flags.input as string[], {
-      format: flags.format as CorpusFormat | 'auto',
-      blankLineSeparatesDocuments: Boolean(flags['blank-line-documents']),
-    })) {
-      s.documents++;
-      for (const p of doc.paragraphs) {
-        s.paragraphs++;
-        s.characters += p.length;
-        for (const sent of splitSentences(p)) {
-          s.sentences++;
-          if (tok && s.tokens !== null) s.tokens += tok.encodeSequence(sent).ids.length;
+    await withUtf8Hint(async () => {
+      for await (const doc of readCorpus(flags.input as string[], {
+        format: flags.format as CorpusFormat | 'auto',
+        blankLineSeparatesDocuments: Boolean(flags['blank-line-documents']),
+        ...decodeOption(flags),
+      })) {
+        s.documents++;
+        for (const p of doc.paragraphs) {
+          s.paragraphs++;
+          s.characters += p.length;
+          for (const sent of splitSentences(p)) {
+            s.sentences++;
+            if (tok && s.tokens !== null) s.tokens += tok.encodeSequence(sent).ids.length;
+          }
         }
       }
-    }
+    });
     io.stdout(`${JSON.stringify(s)}\n`);
     return 0;
   },

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BiGSForSequenceClassification, createConfig, savePretrained, TINY } from '@bigs/models';
@@ -74,7 +74,7 @@ describe('bigs predict (spawned)', () => {
     const out = join(dir, 'seq.json');
     const r = spawnCli([
       'predict',
-            '--model',
+      '--model',
       model,
       '--inputs',
       join(dir, 'in.json'),
@@ -100,7 +100,7 @@ describe('bigs predict (spawned)', () => {
     const out = join(dir, 'base.json');
     const r = spawnCli([
       'predict',
-            '--model',
+      '--model',
       model,
       '--inputs',
       join(dir, 'in.json'),
@@ -110,7 +110,11 @@ describe('bigs predict (spawned)', () => {
       'cpu',
     ]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/note: .*pooler tensors dropped|note: .*head tensors not used/);
+    // One note names the dropped head and pooler tensors, each once (not one note per kind of tensor).
+    const dropNotes = r.stderr.split('\n').filter((l) => /dropped|not used/.test(l));
+    expect(dropNotes).toHaveLength(1);
+    expect(dropNotes[0]).toMatch(/^note: .*dropped .*classifier\.weight.*pooler\.dense\.weight/);
+    expect(dropNotes[0]!.split('classifier.weight')).toHaveLength(2);
     const json = JSON.parse(readFileSync(out, 'utf8'));
     expect(json.last_hidden_state.shape).toEqual([2, 5, 8]);
     expect(json.hidden_states.length).toBe(3);
@@ -118,7 +122,7 @@ describe('bigs predict (spawned)', () => {
     const mlm = join(dir, 'mlm.json');
     const r2 = spawnCli([
       'predict',
-            '--model',
+      '--model',
       model,
       '--inputs',
       join(dir, 'in.json'),
@@ -164,7 +168,7 @@ describe('bigs predict (spawned)', () => {
       writeFileSync(f, JSON.stringify(input));
       const args = [
         'predict',
-                '--model',
+        '--model',
         model,
         '--inputs',
         f,
@@ -180,5 +184,47 @@ describe('bigs predict (spawned)', () => {
       expect(r.stderr.split('\n').filter((l) => l.includes('error:')).length).toBe(1);
     }
     expect(existsSync(join(dir, 'bad-out.json'))).toBe(false);
+  });
+
+  it('config.json without hidden_size: one line naming the field and the file', async () => {
+    const broken = join(dir, 'no-hidden');
+    mkdirSync(broken);
+    const cfg = JSON.parse(readFileSync(join(model, 'config.json'), 'utf8'));
+    delete cfg.hidden_size;
+    writeFileSync(join(broken, 'config.json'), JSON.stringify(cfg));
+    copyFileSync(join(model, 'model.safetensors'), join(broken, 'model.safetensors'));
+    const r = await run([
+      'predict',
+      '--model',
+      broken,
+      '--inputs',
+      join(dir, 'in.json'),
+      '--out',
+      join(dir, 'x.json'),
+      '--backend',
+      'cpu',
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^bigs predict run: error: ${broken}/config\\.json: missing architecture field 'hidden_size' \\([^\\n]*\\n$`,
+      ),
+    );
+  });
+
+  it('a model directory that does not exist: "does not exist", not "no weights found"', async () => {
+    const gone = join(dir, 'no-such-model');
+    const r = await run([
+      'predict',
+      '--model',
+      gone,
+      '--inputs',
+      join(dir, 'in.json'),
+      '--out',
+      join(dir, 'x.json'),
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`bigs predict run: error: --model ${gone}: does not exist\n`);
+    expect(existsSync(join(dir, 'x.json'))).toBe(false);
   });
 });

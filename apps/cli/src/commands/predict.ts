@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import {
   type AnyBiGSModel,
@@ -170,6 +171,7 @@ async function run(flags: ParsedFlags, io: CliIO): Promise<number> {
   const head = flags.head as PredictHead;
   const batchSize = flags['batch-size'] as number;
   if (batchSize < 1) throw new UsageError(`--batch-size must be >= 1, got ${batchSize}`);
+  if (!existsSync(dir)) throw new UsageError(`--model ${dir}: does not exist`);
   await initEngine({ backend: flags.backend as BackendRequest, quiet: true });
   let text: string;
   try {

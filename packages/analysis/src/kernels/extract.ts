@@ -1,5 +1,5 @@
-import type { AnyBiGSModel, BiGSPreTrainedModel } from '@bigs/models';
 import { BiSSMRouting, type S4DLayer } from '@bigs/gated-blocks';
+import type { AnyBiGSModel, BiGSPreTrainedModel } from '@bigs/models';
 import { type BiGSSSMHostParams, bigsKernelF64, bigsParamsToHost } from '@bigs/ssm-kernels';
 
 /** The two SSM kernels of one block, as the model computes them. */

@@ -1,5 +1,6 @@
 export { type AlignedSentence, alignWords, poolWords, type WordPooling } from './align.js';
 export { type ConlluSentence, type ConlluWord, parseConllu, readConllu, treeDepths } from './conllu.js';
+export { probingPlot } from './plots.js';
 export {
   accuracy,
   type LinearProbe,
@@ -16,4 +17,3 @@ export {
   type ProbingReport,
   probeModel,
 } from './probing.js';
-export { probingPlot } from './plots.js';

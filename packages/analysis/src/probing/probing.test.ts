@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createRng } from '../util/rng.js';
 import { parseXml, tinyModel, tinyTokenizer, useCpu } from '../test-helpers.js';
+import { createRng } from '../util/rng.js';
 import { alignWords, poolWords } from './align.js';
 import { parseConllu } from './conllu.js';
 import { probingPlot } from './plots.js';

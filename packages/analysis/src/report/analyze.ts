@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BertTokenizer, loadEmbeddedTokenizer, loadTokenizer } from '@bigs/data';
+import { type BertTokenizer, loadModelTokenizer } from '@bigs/data';
 import { type AnyBiGSModel, fromPretrained, writeFileAtomic } from '@bigs/models';
 import { extractKernels, type KernelExtraction } from '../kernels/extract.js';
 import { kernelStats } from '../kernels/interaction.js';
@@ -15,6 +14,7 @@ import {
   sensitivityMap,
   sensitivityStats,
 } from '../sensitivity/sensitivity.js';
+import { shellJoin, textExcerpt } from '../util/shell.js';
 import type { ReportBlock, ReportDocument, ReportSection } from './document.js';
 import { renderHtml, renderMarkdown } from './document.js';
 
@@ -22,13 +22,22 @@ import { renderHtml, renderMarkdown } from './document.js';
 export const DEFAULT_TEXT =
   'The old sailor told the children a long story about the sea before the storm came .';
 
+/** Longest text the report quotes in full; a longer one is shown as an excerpt and saved whole as {@link TEXT_FILE}. */
+export const TEXT_EXCERPT_CHARS = 200;
+
+/** File (in `outDir`) holding the whole analysed text when it is longer than {@link TEXT_EXCERPT_CHARS}. */
+export const TEXT_FILE = 'text.txt';
+
 /** Options of {@link analyzeModel}. */
 export interface AnalyzeOptions {
   /** A directory written by `savePretrained` (config.json + model.safetensors) or an official Flax checkpoint dir. */
   modelDir: string;
   /** Where the plots and the report go (created). */
   outDir: string;
-  /** Sentence for the sensitivity maps (default {@link DEFAULT_TEXT}). */
+  /**
+   * Sentence for the sensitivity maps (default {@link DEFAULT_TEXT}). Must not be empty. Tokens beyond
+   * max_position_embeddings (including `[CLS]` and `[SEP]`) are cut, with a warning ({@link onWarning}).
+   */
   text?: string;
   /** CoNLL-U file for probing (probing is skipped without it). */
   conllu?: string;
@@ -48,8 +57,30 @@ export interface AnalyzeOptions {
   probe?: Omit<ProbeModelOptions, 'onProgress'>;
   /** Progress messages (one line each). */
   onProgress?: (message: string) => void;
-  /** Command line to print in the report's "reproduce" section. */
+  /** Warnings (e.g. the text was truncated), one line each. Default: `console.warn`. */
+  onWarning?: (message: string) => void;
+  /**
+   * The command (argv, unquoted) that reproduces this analysis; the report's "Reproduce" section shows it quoted
+   * for a POSIX shell, so pasting it runs exactly these arguments.
+   */
+  command?: readonly string[];
+  /** A ready command line shown verbatim in the "Reproduce" section (prefer {@link command}, which is quoted). */
   commandLine?: string;
+}
+
+/** The analysed text, as the report and `analysis.json` describe it. */
+export interface AnalyzedText {
+  /** Length in UTF-16 units. */
+  characters: number;
+  /** Word-piece tokens of the text (without `[CLS]`/`[SEP]`). */
+  tokens: number;
+  /** Tokens analysed: all of them unless the text was cut to max_position_embeddings. */
+  keptTokens: number;
+  truncated: boolean;
+  /** The text when at most {@link TEXT_EXCERPT_CHARS} long, else its start followed by `…`. */
+  excerpt: string;
+  /** {@link TEXT_FILE} when the whole text was saved next to the report (it is longer than the excerpt). */
+  file: string | null;
 }
 
 /** What {@link analyzeModel} wrote and measured. */
@@ -59,6 +90,7 @@ export interface AnalysisResult {
   files: string[];
   kernels: KernelExtraction;
   sensitivity: {
+    text: AnalyzedText;
     layer: number;
     method: string;
     probes: number;
@@ -76,28 +108,13 @@ async function resolveTokenizer(
   options: AnalyzeOptions,
   vocabSize: number,
 ): Promise<{ tok: BertTokenizer; source: string }> {
-  let tok: BertTokenizer;
-  let source: string;
-  if (options.tokenizer) {
-    tok = await loadTokenizer(options.tokenizer);
-    source = options.tokenizer;
-  } else if (
-    existsSync(join(options.modelDir, 'tokenizer.json')) ||
-    existsSync(join(options.modelDir, 'vocab.txt'))
-  ) {
-    tok = await loadTokenizer(options.modelDir);
-    source = `${options.modelDir} (model dir)`;
-  } else {
-    tok = await loadEmbeddedTokenizer();
-    source = 'embedded 8k tokenizer of @bigs/data';
-  }
-  if (tok.vocab.size > vocabSize) {
-    throw new Error(
-      `tokenizer ${source}: vocabulary size ${tok.vocab.size} exceeds the model's vocab_size ${vocabSize}; ` +
-        `pass the model's tokenizer (--tokenizer DIR) or save it into the model dir`,
-    );
-  }
-  return { tok, source };
+  const { tokenizer, source } = await loadModelTokenizer(options.modelDir, {
+    ...(options.tokenizer ? { tokenizer: options.tokenizer } : {}),
+    vocabSize,
+    fallback: 'embedded',
+    hint: "pass the model's tokenizer (--tokenizer DIR) or save it into the model dir",
+  });
+  return { tok: tokenizer, source };
 }
 
 function describeModel(model: AnyBiGSModel, weightsPath: string): ReportSection {
@@ -142,6 +159,15 @@ function describeModel(model: AnyBiGSModel, weightsPath: string): ReportSection 
  */
 export async function analyzeModel(options: AnalyzeOptions): Promise<AnalysisResult> {
   const log = options.onProgress ?? (() => {});
+  const warn = options.onWarning ?? ((m: string) => console.warn(m));
+  const text = options.text ?? DEFAULT_TEXT;
+  if (text.trim() === '') {
+    throw new Error(
+      'text is empty: give a sentence to analyse, or leave the text out for the default sentence',
+    );
+  }
+  // Read the treebank before any work, so that a bad file fails at once, alone.
+  const sents = options.conllu ? await readConllu(options.conllu) : null;
   const { model, weightsPath } = await fromPretrained(options.modelDir, { logger: () => {} });
   try {
     const c = model.config;
@@ -238,7 +264,29 @@ export async function analyzeModel(options: AnalyzeOptions): Promise<AnalysisRes
     // 2. sensitivity
     log('sensitivity');
     const { tok, source } = await resolveTokenizer(options, c.vocabSize);
-    const text = options.text ?? DEFAULT_TEXT;
+    const excerpt = textExcerpt(text, TEXT_EXCERPT_CHARS);
+    const numTextTokens = tok.encodeSequence(text).ids.length;
+    if (numTextTokens === 0) {
+      throw new Error(
+        `text ${JSON.stringify(textExcerpt(text, 40))} has no tokens after tokenization (tokenizer: ${source})`,
+      );
+    }
+    const keptTokens = Math.min(numTextTokens, P - 2);
+    const input: AnalyzedText = {
+      characters: text.length,
+      tokens: numTextTokens,
+      keptTokens,
+      truncated: keptTokens < numTextTokens,
+      excerpt,
+      file: excerpt === text ? null : TEXT_FILE,
+    };
+    if (input.truncated) {
+      warn(
+        `${options.text === undefined ? 'default sentence' : 'text'} truncated: kept the first ${keptTokens} of ${numTextTokens} tokens ` +
+          `(the model takes ${P} positions, max_position_embeddings, including [CLS] and [SEP])`,
+      );
+    }
+    if (input.file) written.set(input.file, text);
     const padFlax = c.kernelLength === 'max_position';
     const enc = tok.encode(text, null, {
       maxLength: P,
@@ -273,12 +321,20 @@ export async function analyzeModel(options: AnalyzeOptions): Promise<AnalysisRes
         {
           kind: 'p',
           text:
-            `For the sentence "${text}" (tokenizer: ${source}), S[t, s] = ‖∂h_t/∂e_s‖_F is the norm of the Jacobian block of the hidden state at position t ` +
+            `For the text below (${input.characters} characters, ${input.tokens} tokens` +
+            (input.truncated
+              ? `; **truncated**: only the first ${input.keptTokens} of ${input.tokens} tokens were analysed, the model takes ${P} positions including [CLS] and [SEP]`
+              : '') +
+            (input.file
+              ? `; the first ${TEXT_EXCERPT_CHARS} characters are shown, the whole text is in \`${input.file}\``
+              : '') +
+            `; tokenizer: ${source}), S[t, s] = ‖∂h_t/∂e_s‖_F is the norm of the Jacobian block of the hidden state at position t ` +
             `(hidden state ${sLayer}; 0 = embeddings) with respect to the input embedding at position s (the embedding LayerNorm output), normalised so each row sums to 1. ` +
             (map.method === 'exact'
               ? `Computed exactly with tf.grad (H = ${c.hiddenSize} basis probes per position).`
               : `Estimated with ${map.probes} Gaussian random projections per position (E‖vᵀJ‖² = ‖J‖_F²; relative error of a squared entry ≈ √(2/${map.probes})).`),
         },
+        { kind: 'code', text: input.excerpt },
         {
           kind: 'p',
           text: isSsm
@@ -321,9 +377,8 @@ export async function analyzeModel(options: AnalyzeOptions): Promise<AnalysisRes
 
     // 3. probing
     let probing: ProbingReport | null = null;
-    if (options.conllu) {
+    if (options.conllu && sents) {
       log('probing');
-      const sents = await readConllu(options.conllu);
       probing = await probeModel(model, tok, sents, {
         ...options.probe,
         source: options.conllu,
@@ -374,8 +429,8 @@ export async function analyzeModel(options: AnalyzeOptions): Promise<AnalysisRes
         blocks: [{ kind: 'p', text: 'Not run: pass a CoNLL-U file (`--conllu FILE`).' }],
       });
     }
-    if (options.commandLine)
-      sections.push({ title: 'Reproduce', blocks: [{ kind: 'code', text: options.commandLine }] });
+    const reproduce = options.command ? shellJoin(options.command) : options.commandLine;
+    if (reproduce) sections.push({ title: 'Reproduce', blocks: [{ kind: 'code', text: reproduce }] });
 
     const doc: ReportDocument = { title: `Analysis of ${options.modelDir}`, sections };
     const result: AnalysisResult = {
@@ -383,6 +438,7 @@ export async function analyzeModel(options: AnalyzeOptions): Promise<AnalysisRes
       files: [],
       kernels,
       sensitivity: {
+        text: input,
         layer: sLayer,
         method: map.method,
         probes: map.probes,

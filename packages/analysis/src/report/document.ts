@@ -35,8 +35,13 @@ export function renderMarkdown(doc: ReportDocument): string {
     out.push(`## ${s.title}`, '');
     for (const b of s.blocks) {
       if (b.kind === 'p') out.push(b.text, '');
-      else if (b.kind === 'code') out.push('```', b.text, '```', '');
-      else if (b.kind === 'figure') out.push(`![${mdCell(b.caption)}](${b.file})`, '', `*${b.caption}*`, '');
+      else if (b.kind === 'code') {
+        // A fence longer than any run of backticks in the text (CommonMark), so the text cannot close it.
+        const longest = Math.max(0, ...(b.text.match(/`+/g) ?? []).map((r) => r.length));
+        const fence = '`'.repeat(Math.max(3, longest + 1));
+        out.push(fence, b.text, fence, '');
+      } else if (b.kind === 'figure')
+        out.push(`![${mdCell(b.caption)}](${b.file})`, '', `*${b.caption}*`, '');
       else {
         out.push(`| ${b.header.map(mdCell).join(' | ')} |`);
         out.push(`| ${b.header.map(() => '---').join(' | ')} |`);

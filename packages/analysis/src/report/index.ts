@@ -1,4 +1,12 @@
-export { type AnalysisResult, type AnalyzeOptions, analyzeModel, DEFAULT_TEXT } from './analyze.js';
+export {
+  type AnalysisResult,
+  type AnalyzedText,
+  type AnalyzeOptions,
+  analyzeModel,
+  DEFAULT_TEXT,
+  TEXT_EXCERPT_CHARS,
+  TEXT_FILE,
+} from './analyze.js';
 export {
   type ReportBlock,
   type ReportDocument,

@@ -182,6 +182,28 @@ describe('GLUE bad input', () => {
       /--data-dir .*missing: no such directory/,
     );
   });
+  it('invalid UTF-8 is an error naming file:line; invalidUtf8 "replace" decodes it as U+FFFD', async () => {
+    const d = tmp();
+    mkdirSync(join(d, 'RTE'));
+    const latin1 = Buffer.from('caf\xe9 au lait', 'latin1'); // "café" in Latin-1: 0xE9 alone is not UTF-8
+    writeFileSync(
+      join(d, 'RTE/train.tsv'),
+      Buffer.concat([
+        Buffer.from('index\tsentence1\tsentence2\tlabel\n0\ta\tb\tentailment\n1\t'),
+        latin1,
+        Buffer.from('\tc\tnot_entailment\n'),
+      ]),
+    );
+    await expect(load('rte', 'train', d)).rejects.toThrow(
+      /RTE\/train\.tsv:3: not valid UTF-8: byte 0xe9 at byte 6 of the line/,
+    );
+    // skipMalformed does not hide it: the file is not UTF-8 text.
+    await expect(loadGlue({ task: 'rte', split: 'train', dataDir: d, skipMalformed: true })).rejects.toThrow(
+      /train\.tsv:3: not valid UTF-8/,
+    );
+    const rows = await loadGlue({ task: 'rte', split: 'train', dataDir: d, invalidUtf8: 'replace' });
+    expect(rows[1]?.textA).toBe('caf\uFFFD au lait');
+  });
   it('a header lacking the expected columns is an error', async () => {
     const d = tmp();
     mkdirSync(join(d, 'QNLI'));

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import type { TextDecodeOptions } from '../readers/lines.js';
 import { readParquetRows } from '../readers/parquet.js';
 import { type GlueSplit, type GlueTaskSpec, glueTask, hfSplitName } from './tasks.js';
 import { readTsv } from './tsv.js';
@@ -112,7 +113,8 @@ function newReport(): GlueReadReport {
  * HF parquet layout (see {@link resolveGlueSource}). Labels use the HF `glue` order ({@link glueLabelNames});
  * STS-B labels are float scores; test splits (and AX) have `label: null`. TSV fields are read literally.
  * A malformed row (too few fields, bad label) is an error `file:line: reason`, or skipped and counted in
- * `opts.report` with `skipMalformed`. An empty file is an error.
+ * `opts.report` with `skipMalformed`. An empty file is an error. TSV text is decoded as strict UTF-8: invalid bytes
+ * are an error `file:line: not valid UTF-8 …` unless `invalidUtf8: 'replace'` (U+FFFD).
  * @example
  * for await (const ex of readGlue({ task: 'mnli', split: 'dev_matched', dataDir: 'glue_data' })) ex.label; // 0|1|2
  */
@@ -121,6 +123,7 @@ export async function* readGlue(opts: ReadGlueOptions): AsyncGenerator<GlueExamp
   const source = resolveGlueSource(opts.dataDir, opts.task, opts.split);
   const report = opts.report ?? newReport();
   const isTest = opts.split.startsWith('test') || spec.task === 'ax';
+  const decode = { invalidUtf8: opts.invalidUtf8 ?? 'error' } as const;
   const fail = (where: string, reason: string): void => {
     if (!opts.skipMalformed) throw new Error(`${where}: ${reason}`);
     report.skipped++;
@@ -159,7 +162,7 @@ export async function* readGlue(opts: ReadGlueOptions): AsyncGenerator<GlueExamp
   }
 
   if (source.kind === 'mrpc-original' || source.kind === 'mrpc-original-test') {
-    yield* readMrpcOriginal(spec, source, report, fail);
+    yield* readMrpcOriginal(spec, source, report, fail, decode);
     return;
   }
 
@@ -176,7 +179,7 @@ export async function* readGlue(opts: ReadGlueOptions): AsyncGenerator<GlueExamp
   }
   let idx = 0;
   let sawLine = false;
-  for await (const { fields, lineNumber } of readTsv(file)) {
+  for await (const { fields, lineNumber } of readTsv(file, decode)) {
     sawLine = true;
     if (!noHeader && header === null) {
       header = fields.map((f) => f.trim());
@@ -230,19 +233,20 @@ async function* readMrpcOriginal(
   source: Extract<GlueSource, { kind: 'mrpc-original' | 'mrpc-original-test' }>,
   report: GlueReadReport,
   fail: (where: string, reason: string) => void,
+  decode: TextDecodeOptions,
 ): AsyncGenerator<GlueExample> {
   const file = source.kind === 'mrpc-original' ? source.trainFile : source.file;
   let devIds: Set<string> | null = null;
   if (source.kind === 'mrpc-original') {
     devIds = new Set();
     report.files.push(source.devIdsFile);
-    for await (const { fields } of readTsv(source.devIdsFile))
+    for await (const { fields } of readTsv(source.devIdsFile, decode))
       devIds.add(`${fields[0]?.trim()}\t${fields[1]?.trim()}`);
   }
   report.files.push(file);
   let header: string[] | null = null;
   let n = 0;
-  for await (const { fields, lineNumber } of readTsv(file)) {
+  for await (const { fields, lineNumber } of readTsv(file, decode)) {
     if (header === null) {
       header = fields.map((f) => f.trim());
       for (const c of ['Quality', '#1 ID', '#2 ID', '#1 String', '#2 String']) {

@@ -30,6 +30,11 @@ export interface ReadGlueOptions {
   dataDir: string;
   /** Skip malformed rows instead of failing (counted in `report`). Default false. */
   skipMalformed?: boolean;
+  /**
+   * TSV files are decoded as strict UTF-8: `error` (default) makes invalid bytes (or a NUL byte: a binary file) an
+   * error naming `file:line`; `replace` decodes invalid bytes as U+FFFD (the replacement character) instead.
+   */
+  invalidUtf8?: 'error' | 'replace';
   /** Filled with counts as reading goes. */
   report?: GlueReadReport;
 }

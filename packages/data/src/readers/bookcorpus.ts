@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { readLines } from './lines.js';
+import { readLines, type TextDecodeOptions } from './lines.js';
 import type { CorpusDocument } from './types.js';
 
 /**
@@ -36,13 +36,13 @@ export function expandPaths(paths: string[]): string[] {
  */
 export async function* readBookCorpusText(
   path: string | string[],
-  opts: { blankLineSeparatesDocuments?: boolean } = {},
+  opts: { blankLineSeparatesDocuments?: boolean } & TextDecodeOptions = {},
 ): AsyncGenerator<CorpusDocument> {
   for (const file of expandPaths(Array.isArray(path) ? path : [path])) {
     let paragraphs: string[] = [];
     let startLine = 1;
     let part = 0;
-    for await (const { line, lineNumber } of readLines(file)) {
+    for await (const { line, lineNumber } of readLines(file, opts)) {
       const t = line.replace(/\s+/g, ' ').trim();
       if (t.length > 0) {
         if (paragraphs.length === 0) startLine = lineNumber;

@@ -35,7 +35,11 @@ export async function detectFormat(path: string): Promise<CorpusFormat> {
   return 'text';
 }
 
-/** Options for {@link readCorpus}. */
+/**
+ * Options for {@link readCorpus}. Text formats are decoded as strict UTF-8 (`invalidUtf8`, from
+ * {@link WikiXmlOptions}): invalid bytes or a NUL byte (a binary file) are an error naming `file:line` unless
+ * `invalidUtf8: 'replace'`.
+ */
 export interface ReadCorpusOptions extends WikiXmlOptions {
   /** `auto` (default) detects per file with {@link detectFormat}. */
   format?: CorpusFormat | 'auto';
@@ -63,7 +67,7 @@ export async function* readCorpus(
         break;
       case 'wikiextractor': {
         const h = (await head(file, 256)).replace(/^\uFEFF/, '').trimStart();
-        yield* h.startsWith('{') ? readWikiExtractorJson(file) : readWikiExtractorDoc(file);
+        yield* h.startsWith('{') ? readWikiExtractorJson(file, opts) : readWikiExtractorDoc(file, opts);
         break;
       }
       case 'parquet': {
@@ -75,6 +79,7 @@ export async function* readCorpus(
       case 'text':
         yield* readBookCorpusText(file, {
           blankLineSeparatesDocuments: opts.blankLineSeparatesDocuments ?? false,
+          ...(opts.invalidUtf8 ? { invalidUtf8: opts.invalidUtf8 } : {}),
         });
         break;
       default:

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { readBookCorpusText } from './bookcorpus.js';
 import { bz2Chunks } from './bz2.js';
 import { detectFormat, readCorpus } from './corpus.js';
-import { readLines } from './lines.js';
+import { firstInvalidUtf8, readLines, readTextChunks, TextDecodeError } from './lines.js';
 import { readBookCorpusParquet, readWikipediaParquet } from './parquet.js';
 import type { CorpusDocument } from './types.js';
 import { readWikipediaXml } from './wiki-xml.js';
@@ -145,6 +145,53 @@ describe('readLines', () => {
       ['', 3],
       ['c', 4],
     ]);
+  });
+});
+
+describe('strict UTF-8', () => {
+  it('firstInvalidUtf8: overlong, surrogate, > U+10FFFF, stray continuation, truncated', () => {
+    const at = (...b: number[]) => firstInvalidUtf8(Uint8Array.from(b));
+    expect(at(0x61, 0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80)).toBe(-1); // a é € 😀
+    expect(at(0x61, 0xc0, 0x80)).toBe(1);
+    expect(at(0xe0, 0x80, 0x80)).toBe(0);
+    expect(at(0xed, 0xa0, 0x80)).toBe(0);
+    expect(at(0xf4, 0x90, 0x80, 0x80)).toBe(0);
+    expect(at(0x61, 0x80)).toBe(1);
+    expect(at(0x61, 0xe2, 0x82)).toBe(1);
+  });
+
+  it('invalid UTF-8 is an error naming file:line, even past the first read chunk; "replace" gives U+FFFD', async () => {
+    const d = tmp();
+    const f = join(d, 'x.txt');
+    // 3000 lines of 40 bytes (> one 64 KiB chunk), each with a 3-byte "€" that chunk boundaries cut; then Latin-1.
+    const good = 'x'.repeat(36).concat('€\n');
+    writeFileSync(f, Buffer.concat([Buffer.from(good.repeat(3000)), Buffer.from('ok \xff!\n', 'latin1')]));
+    const err = await all(readLines(f)).catch((e) => e);
+    expect(err).toBeInstanceOf(TextDecodeError);
+    expect(err.message).toBe(
+      `${f}:3001: not valid UTF-8: byte 0xff at byte 4 of the line (a binary file, or text in another encoding such as Latin-1? convert it to UTF-8)`,
+    );
+    expect([err.file, err.line, err.kind]).toEqual([f, 3001, 'invalid-utf8']);
+    const lines = await all(readLines(f, { invalidUtf8: 'replace' }));
+    expect(lines).toHaveLength(3001);
+    expect(lines.slice(0, 3000).every((l) => l.line === good.slice(0, -1))).toBe(true);
+    expect(lines[3000]).toEqual({ line: 'ok \uFFFD!', lineNumber: 3001 });
+    await expect(all(readTextChunks(f))).rejects.toThrow(/x\.txt:3001: not valid UTF-8/);
+  });
+
+  it('a NUL byte means a binary file: named as such; readCorpus reports it too', async () => {
+    const d = tmp();
+    const f = join(d, 'model.bin');
+    writeFileSync(f, Buffer.from([0x61, 0x0a, 0x00, 0x01, 0x02, 0x0a]));
+    await expect(all(readLines(f))).rejects.toThrow(
+      `${f}:2: not UTF-8 text: a NUL byte at byte 1 of the line; it looks like a binary file`,
+    );
+    await expect(all(readCorpus([f]))).rejects.toThrow(/model\.bin:2: .*looks like a binary file/);
+    const g = join(d, 'random.bin');
+    writeFileSync(g, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    await expect(all(readCorpus([g]))).rejects.toThrow(
+      /random\.bin:1: not valid UTF-8: byte 0x89 at byte 1 of the line/,
+    );
   });
 });
 

@@ -1,10 +1,10 @@
 import { SaxesParser } from 'saxes';
-import { readTextChunks } from './lines.js';
+import { readTextChunks, type TextDecodeOptions } from './lines.js';
 import type { CorpusDocument } from './types.js';
 import { cleanWikitext, type WikitextOptions } from './wikitext.js';
 
 /** Options for {@link readWikipediaXml}. */
-export interface WikiXmlOptions extends WikitextOptions {
+export interface WikiXmlOptions extends WikitextOptions, TextDecodeOptions {
   /** Namespaces to keep; default `[0]` (articles). */
   namespaces?: number[];
   /** Keep redirect pages (default false). */
@@ -84,7 +84,7 @@ export async function* readWikipediaXml(
     throw new Error(`${path}:${parser.line}:${parser.column}: malformed XML (${e.message})`);
   });
 
-  for await (const chunk of readTextChunks(path)) {
+  for await (const chunk of readTextChunks(path, opts)) {
     parser.write(chunk);
     while (ready.length > 0) yield ready.shift() as CorpusDocument;
   }

@@ -1,4 +1,4 @@
-import { readLines } from './lines.js';
+import { readLines, type TextDecodeOptions } from './lines.js';
 import type { CorpusDocument } from './types.js';
 
 function toParagraphs(text: string, title: string | undefined): string[] {
@@ -18,8 +18,11 @@ function toParagraphs(text: string, title: string | undefined): string[] {
  * @example
  * for await (const doc of readWikiExtractorJson('AA/wiki_00')) doc.title; // 'Anarchism'
  */
-export async function* readWikiExtractorJson(path: string): AsyncGenerator<CorpusDocument> {
-  for await (const { line, lineNumber } of readLines(path)) {
+export async function* readWikiExtractorJson(
+  path: string,
+  opts: TextDecodeOptions = {},
+): AsyncGenerator<CorpusDocument> {
+  for await (const { line, lineNumber } of readLines(path, opts)) {
     if (line.trim() === '') continue;
     let obj: unknown;
     try {
@@ -55,9 +58,12 @@ function attr(tag: string, name: string): string | undefined {
  * @example
  * for await (const doc of readWikiExtractorDoc('AA/wiki_00')) doc.paragraphs; // string[]
  */
-export async function* readWikiExtractorDoc(path: string): AsyncGenerator<CorpusDocument> {
+export async function* readWikiExtractorDoc(
+  path: string,
+  opts: TextDecodeOptions = {},
+): AsyncGenerator<CorpusDocument> {
   let open: { id: string; title: string | undefined; line: number; body: string[] } | null = null;
-  for await (const { line, lineNumber } of readLines(path)) {
+  for await (const { line, lineNumber } of readLines(path, opts)) {
     const t = line.trim();
     if (t.startsWith('<doc ') || t === '<doc>') {
       if (open)

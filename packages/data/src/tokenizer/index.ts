@@ -11,6 +11,11 @@ export {
 } from './bert-tokenizer.js';
 export { CharClass, charClass, isCjk, isPunctuation } from './chars.js';
 export { loadTokenizer, saveTokenizer } from './io.js';
+export {
+  type LoadModelTokenizerOptions,
+  loadModelTokenizer,
+  type ModelTokenizer,
+} from './model-tokenizer.js';
 export { fromTokenizerJson, type TokenizerJson, toTokenizerJson } from './tokenizer-json.js';
 export { type TrainWordPieceOptions, type TrainWordPieceResult, trainWordPiece } from './trainer.js';
 export { formatVocabTxt, parseVocabTxt, Vocab } from './vocab.js';

@@ -1,2 +1,2 @@
 export { ForwardContext, mix32 } from './context.js';
-export { Module, type ParamInit, type ParamMeta, type Parameter } from './module.js';
+export { Module, type Parameter, type ParamInit, type ParamMeta } from './module.js';

@@ -10,7 +10,7 @@ import { BiGSModel } from '../model/bigs-model.js';
 import { BiGSForMaskedLM, BiGSForSequenceClassification, createModel } from '../model/head-models.js';
 import { parseSafetensors, serializeSafetensors } from '../safetensors/safetensors.js';
 import { parseFlaxMsgpack } from './flax-msgpack.js';
-import { type HostTensor, loadStateDict } from './load-state.js';
+import { CheckpointMismatchError, type HostTensor, loadStateDict } from './load-state.js';
 import { buildNameMap } from './name-map.js';
 import { fromPretrained, loadWeights, savePretrained, stateDict } from './pretrained.js';
 
@@ -181,7 +181,7 @@ describe('checkpoints', () => {
       ].sort(),
     );
     expect(notes.join('\n')).toMatch(/tied decoder/);
-    expect(notes.join('\n')).toMatch(/pooler tensors dropped/);
+    expect(notes.join('\n')).toMatch(/dropped .*pooler tensors \(this model has no pooler\)/);
     sameParams(snapshot(m), snapshot(fresh));
     m.dispose();
     fresh.dispose();
@@ -205,7 +205,7 @@ describe('checkpoints', () => {
       [
         'mis-shaped',
         (sd) => sd.set('bigs.encoder.layer.0.dv.weight', { shape: [8, 16], data: new Float32Array(128) }),
-        /'bigs\.encoder\.layer\.0\.dv\.weight' has shape \[8,16\], expected \[16,8\]/,
+        /'bigs\.encoder\.layer\.0\.dv\.weight' has shape \[8,16\] in the file, expected \[16,8\]/,
       ],
     ];
     for (const [, mutate, re] of variants) {
@@ -260,7 +260,7 @@ describe('checkpoints', () => {
       'classifier.kernel',
     ]);
     expect(notes.join('\n')).toMatch(/newly initialized: .*classifier\.kernel/);
-    expect(notes.join('\n')).toMatch(/MLM head tensors dropped.*cls\.predictions\.bias/);
+    expect(notes.join('\n')).toMatch(/dropped .*MLM head tensors.*cls\.predictions\.bias/);
     expect((model as BiGSForSequenceClassification).forward({ inputIds: ids2d(IDS) }).logits.shape).toEqual([
       2, 3,
     ]);
@@ -281,10 +281,25 @@ describe('checkpoints', () => {
     expect(r.ignored).toEqual(
       expect.arrayContaining(['classifier.weight', 'classifier.bias', 'bigs.pooler.dense.weight']),
     );
-    expect(notes.join('\n')).toMatch(/task-head tensors not used by this model: classifier/);
+    expect(notes.join('\n')).toMatch(/dropped .*task-head tensors of another task: classifier/);
     expect(r.newlyInitialized).toEqual(expect.arrayContaining(['cls.predictions.bias']));
     m.dispose();
     mlm.dispose();
+  });
+
+  it('head checkpoints into a bare model: one note names each dropped tensor once', () => {
+    for (const head of [new BiGSForMaskedLM(tiny()), new BiGSForSequenceClassification(tiny())]) {
+      const notes: string[] = [];
+      const base = new BiGSModel(tiny());
+      const r = loadStateDict(base, stateDict(head), { format: 'torch', logger: (n) => notes.push(n) });
+      const dropNotes = notes.filter((n) => /dropped|not used/.test(n));
+      expect(dropNotes).toHaveLength(1);
+      const heads = r.ignored.filter((n) => /^(cls|classifier)[./]|pooler[./]/.test(n));
+      expect(heads.length).toBeGreaterThan(0);
+      for (const name of heads) expect(dropNotes[0]!.split(name).length - 1).toBe(1);
+      head.dispose();
+      base.dispose();
+    }
   });
 
   it('ignoreMismatchedSizes re-initialises a classifier with another label count', async () => {
@@ -292,7 +307,7 @@ describe('checkpoints', () => {
     const m = new BiGSForSequenceClassification(tiny({ numLabels: 3 }));
     await savePretrained(m, dir);
     await expect(fromPretrained(dir, { overrides: { numLabels: 2 }, logger: quiet })).rejects.toThrow(
-      /'classifier\.weight' has shape \[3,8\], expected \[2,8\].*ignoreMismatchedSizes/,
+      /'classifier\.weight' has shape \[3,8\] in the file, expected \[2,8\].*pass ignoreMismatchedSizes/,
     );
     const { model, report } = await fromPretrained(dir, {
       overrides: { numLabels: 2 },
@@ -303,6 +318,47 @@ describe('checkpoints', () => {
     expect(model.config.numLabels).toBe(2);
     m.dispose();
     model.dispose();
+  });
+
+  it('ignoreMismatchedSizes never re-initialises a backbone tensor: a mis-shaped word embedding is an error naming it, with or without the flag', async () => {
+    const dir = await tmp();
+    const m = new BiGSForSequenceClassification(tiny({ vocabSize: 60, numLabels: 3 }));
+    await savePretrained(m, dir);
+    // config.json claims another vocabulary than the weights hold.
+    const cfgPath = join(dir, 'config.json');
+    const cfg = JSON.parse(await readFile(cfgPath, 'utf8'));
+    await writeFile(cfgPath, JSON.stringify({ ...cfg, vocab_size: 50 }));
+    const emb =
+      /'bigs\.embeddings\.word_embeddings\.weight' has shape \[60,8\] in the file, expected \[50,8\] \(the weights were saved for another architecture than config\.json describes/;
+    for (const ignoreMismatchedSizes of [false, true]) {
+      const err = await fromPretrained(dir, { ignoreMismatchedSizes, logger: quiet }).catch((e) => e);
+      expect(err).toBeInstanceOf(CheckpointMismatchError);
+      expect(err.message).toMatch(emb);
+      expect(err.message).toMatch(
+        /ignoreMismatchedSizes re-initialises task-head tensors \(classifier, qa_outputs\) only/,
+      );
+      expect((err as CheckpointMismatchError).misShaped.map((x) => [x.name, x.taskHead])).toEqual([
+        ['bigs.embeddings.word_embeddings.weight', false],
+      ]);
+    }
+    // With another label count too: the flag would re-initialise the classifier, never the embeddings.
+    const err = await fromPretrained(dir, {
+      overrides: { numLabels: 2 },
+      ignoreMismatchedSizes: true,
+      logger: quiet,
+    }).catch((e) => e);
+    expect(err.message).toMatch(emb);
+    expect(err.message).not.toMatch(/'classifier\./);
+    expect((err as CheckpointMismatchError).misShaped.map((x) => x.name)).toEqual([
+      'bigs.embeddings.word_embeddings.weight',
+    ]);
+    const noFlag = await fromPretrained(dir, { overrides: { numLabels: 2 }, logger: quiet }).catch((e) => e);
+    expect((noFlag as CheckpointMismatchError).misShaped.map((x) => [x.name, x.taskHead])).toEqual([
+      ['bigs.embeddings.word_embeddings.weight', false],
+      ['classifier.weight', true],
+      ['classifier.bias', true],
+    ]);
+    m.dispose();
   });
 
   it('a head checkpoint loads into the bare model (prefix stripped, heads ignored) and a bare one into a head model', async () => {
@@ -333,6 +389,14 @@ describe('checkpoints', () => {
     await writeFile(join(dir, 'config.json'), '{}');
     await expect(fromPretrained(dir)).rejects.toThrow(/pytorch_model\.bin.*Convert it to safetensors/);
     await expect(fromPretrained(await tmp())).rejects.toThrow(/no weights found/);
+    // A directory that does not exist is named as such (not "no weights found"); so is a file.
+    const gone = join(dir, 'nope');
+    await expect(fromPretrained(gone)).rejects.toThrow(
+      new RegExp(`^${gone}: does not exist \\(expected a model directory`),
+    );
+    await expect(fromPretrained(join(dir, 'config.json'))).rejects.toThrow(
+      /config\.json: is a file, not a model directory/,
+    );
   });
 
   it('imports the official Flax msgpack layout: outputs identical to the same weights loaded by torch names', async () => {

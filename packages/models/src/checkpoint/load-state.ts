@@ -28,10 +28,51 @@ export interface LoadStateOptions {
   format: NameFormat;
   /** File name for error messages. */
   source?: string;
-  /** Re-initialise (keep fresh) parameters whose checkpoint shape differs, instead of failing (HF option). */
+  /**
+   * Re-initialise (keep fresh) task-head parameters (`classifier`, `qa_outputs`) whose checkpoint shape differs,
+   * instead of failing (HF option, e.g. a classifier with another label count). Any other mis-shaped tensor is an
+   * error with or without it.
+   */
   ignoreMismatchedSizes?: boolean;
   /** Receives each note (default: `console.warn`). */
   logger?: (message: string) => void;
+}
+
+/** A checkpoint tensor whose shape differs from the model's parameter. */
+export interface MisShapedTensor {
+  /** Name in the checkpoint file. */
+  name: string;
+  /** Shape in the file. */
+  shape: number[];
+  /** Shape the model expects (in the file's layout). */
+  expected: number[];
+  /** A task-head tensor (`classifier.*`, `qa_outputs.*`): the only kind `ignoreMismatchedSizes` may re-initialise. */
+  taskHead: boolean;
+}
+
+/** Thrown by {@link loadStateDict} when a checkpoint does not match the model; the message names every tensor. */
+export class CheckpointMismatchError extends Error {
+  override name = 'CheckpointMismatchError';
+  constructor(
+    message: string,
+    /** Backbone tensors the checkpoint lacks. */
+    readonly missing: string[],
+    /** Checkpoint tensors the model has no place for. */
+    readonly unexpected: string[],
+    /** Tensors of another shape (those not re-initialised). */
+    readonly misShaped: MisShapedTensor[],
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Whether a parameter (our dotted name) belongs to a task head: its shape follows the task (label count), not the
+ * architecture, so `ignoreMismatchedSizes` may re-initialise it. Everything else (embeddings, encoder, pooler, MLM
+ * head) follows config.json, and a mis-shaped one means the weights belong to another architecture.
+ */
+export function isTaskHeadParam(param: string): boolean {
+  return /^(classifier|qa_outputs)\./.test(param);
 }
 
 function sameValues(a: Float32Array, b: Float32Array): boolean {
@@ -92,17 +133,14 @@ export function loadStateDict(
       rename.set(k, prefix + k);
     } else rename.set(k, k);
   }
-  if (ignoredHeads.length > 0) {
-    report.ignored.push(...ignoredHeads);
-    note(`${where}: head tensors not used by the bare model: ${ignoredHeads.join(', ')}`);
-  }
+  if (ignoredHeads.length > 0) report.ignored.push(...ignoredHeads); // noted below, with the other dropped tensors
 
   const byName = new Map(table.map((e) => [nameOf(e), e]));
   const params = model.parameterMap();
   const pending: Array<{ entry: NameMapEntry; values: Float32Array; fileName: string }> = [];
   const unexpected: string[] = [];
   const otherHeads: string[] = [];
-  const misShaped: string[] = [];
+  const misShaped: MisShapedTensor[] = [];
   const matched = new Set<string>();
   const hasMlmHead = table.some((e) => e.param.startsWith('cls.'));
   const hasPooler = table.some((e) => /(^|\.)pooler\./.test(e.param));
@@ -165,13 +203,14 @@ export function loadStateDict(
     const want = format === 'torch' && entry.transposeTorch ? [...entry.shape].reverse() : entry.shape;
     const same = t.shape.length === want.length && t.shape.every((d, i) => d === want[i]);
     if (!same) {
-      if (ignoreMismatchedSizes) {
+      const taskHead = isTaskHeadParam(entry.param);
+      if (ignoreMismatchedSizes && taskHead) {
         report.mismatched.push(fileName);
         note(
           `${where}: '${fileName}' has shape [${t.shape}] but the model expects [${want}]: re-initialised (ignoreMismatchedSizes)`,
         );
       } else {
-        misShaped.push(`'${fileName}' has shape [${t.shape}], expected [${want}]`);
+        misShaped.push({ name: fileName, shape: t.shape.slice(), expected: want.slice(), taskHead });
       }
       continue;
     }
@@ -179,14 +218,26 @@ export function loadStateDict(
       format === 'torch' && entry.transposeTorch ? transpose2d(t.data, t.shape[0]!, t.shape[1]!) : t.data;
     pending.push({ entry, values, fileName });
   }
-  const cls = report.ignored.filter((n) => /^cls[./]/.test(n) && !hasMlmHead);
-  if (cls.length > 0)
-    note(`${where}: MLM head tensors dropped (this model has no MLM head): ${cls.join(', ')}`);
-  if (otherHeads.length > 0)
-    note(`${where}: task-head tensors not used by this model: ${otherHeads.join(', ')}`);
-  const pool = report.ignored.filter((n) => /pooler[./]/.test(n) && !hasPooler && !ignoredHeads.includes(n));
-  if (pool.length > 0)
-    note(`${where}: pooler tensors dropped (this model has no pooler): ${pool.join(', ')}`);
+  // One note for all checkpoint tensors this model has no place for, each tensor named once.
+  const dropped = new Set<string>();
+  const droppedGroups: string[] = [];
+  const dropGroup = (what: string, names: readonly string[]) => {
+    const fresh = names.filter((n) => !dropped.has(n));
+    for (const n of fresh) dropped.add(n);
+    if (fresh.length > 0) droppedGroups.push(`${what}: ${fresh.join(', ')}`);
+  };
+  dropGroup('head tensors (the bare model has no head)', ignoredHeads);
+  dropGroup(
+    'MLM head tensors (this model has no MLM head)',
+    report.ignored.filter((n) => /^cls[./]/.test(n) && !hasMlmHead),
+  );
+  dropGroup('task-head tensors of another task', otherHeads);
+  dropGroup(
+    'pooler tensors (this model has no pooler)',
+    report.ignored.filter((n) => /pooler[./]/.test(n) && !hasPooler),
+  );
+  if (droppedGroups.length > 0)
+    note(`${where}: dropped the checkpoint tensors this model does not use: ${droppedGroups.join('; ')}`);
 
   const missingBackbone: string[] = [];
   for (const e of table) {
@@ -197,13 +248,30 @@ export function loadStateDict(
   const problems: string[] = [];
   if (missingBackbone.length > 0) problems.push(`missing tensors: ${missingBackbone.join(', ')}`);
   if (unexpected.length > 0) problems.push(`unexpected tensors: ${unexpected.join(', ')}`);
-  if (misShaped.length > 0) {
+  const heads = misShaped.filter((m) => m.taskHead);
+  const others = misShaped.filter((m) => !m.taskHead);
+  const describe = (ms: MisShapedTensor[]) =>
+    ms.map((m) => `'${m.name}' has shape [${m.shape}] in the file, expected [${m.expected}]`).join('; ');
+  if (others.length > 0) {
     problems.push(
-      `mis-shaped tensors: ${misShaped.join('; ')} (pass ignoreMismatchedSizes to re-initialise them)`,
+      `mis-shaped tensors: ${describe(others)} (the weights were saved for another architecture than config.json ` +
+        `describes: fix config.json or use the matching weights; ignoreMismatchedSizes re-initialises task-head ` +
+        `tensors (classifier, qa_outputs) only)`,
     );
   }
-  if (problems.length > 0)
-    throw new Error(`${where} does not match the model (${format} names): ${problems.join('; ')}`);
+  if (heads.length > 0) {
+    problems.push(
+      `mis-shaped task-head tensors: ${describe(heads)} (pass ignoreMismatchedSizes to re-initialise them)`,
+    );
+  }
+  if (problems.length > 0) {
+    throw new CheckpointMismatchError(
+      `${where} does not match the model (${format} names): ${problems.join('; ')}`,
+      missingBackbone,
+      unexpected,
+      misShaped,
+    );
+  }
   if (report.newlyInitialized.length > 0) {
     note(
       `${where}: some weights of the model were not in the checkpoint and are newly initialized: ` +

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -86,6 +86,16 @@ export async function savePretrained(
 
 /** Which weight file a directory holds and which naming / semantics it implies. */
 export function detectWeights(dir: string): { path: string; format: NameFormat; semantics: Semantics } {
+  if (!existsSync(dir)) {
+    throw new Error(
+      `${dir}: does not exist (expected a model directory holding ${CONFIG_NAME} and ${SAFETENSORS_NAME} or ${FLAX_NAME})`,
+    );
+  }
+  if (!statSync(dir).isDirectory()) {
+    throw new Error(
+      `${dir}: is a file, not a model directory (expected a directory holding ${CONFIG_NAME} and ${SAFETENSORS_NAME} or ${FLAX_NAME})`,
+    );
+  }
   const st = join(dir, SAFETENSORS_NAME);
   if (existsSync(st)) return { path: st, format: 'torch', semantics: 'pytorch' };
   const fx = join(dir, FLAX_NAME);
@@ -116,7 +126,10 @@ export interface FromPretrainedOptions {
    * Flax weights on inputs shorter than P, `{ blockGelu: 'tanh' }`, `{ numLabels: 2 }` (with ignoreMismatchedSizes).
    */
   overrides?: Partial<BiGSConfig>;
-  /** Re-initialise parameters whose checkpoint shape differs (e.g. a classifier with another label count). */
+  /**
+   * Re-initialise task-head parameters (`classifier`, `qa_outputs`) whose checkpoint shape differs (a classifier
+   * with another label count). A mis-shaped backbone, pooler or MLM-head tensor is an error either way.
+   */
   ignoreMismatchedSizes?: boolean;
   /** Seed of the fresh init of parameters absent from the checkpoint. */
   seed?: number;

@@ -9,6 +9,17 @@ import {
   TINY,
 } from './config.js';
 
+/** The architecture fields a config.json must state (tiny sizes). */
+const ARCH = {
+  vocab_size: 50,
+  hidden_size: 8,
+  num_hidden_layers: 2,
+  intermediate_size: 16,
+  max_position_embeddings: 16,
+  type_vocab_size: 2,
+  num_ssm: 4,
+};
+
 describe('BiGSConfig', () => {
   it('has the official defaults (configuration_bigs.py)', () => {
     const c = createConfig();
@@ -73,16 +84,18 @@ describe('BiGSConfig', () => {
   });
 
   it('semantics decide block GELU and kernel length when the file does not say', () => {
-    const flax = configFromJSON({ hidden_size: 8 }, { defaultSemantics: 'flax' });
+    const flax = configFromJSON(ARCH, { defaultSemantics: 'flax' });
     expect([flax.semantics, flax.blockGelu, flax.kernelLength]).toEqual(['flax', 'tanh', 'max_position']);
-    const pt = configFromJSON({ hidden_size: 8 }, { defaultSemantics: 'pytorch' });
+    const pt = configFromJSON(ARCH, { defaultSemantics: 'pytorch' });
     expect([pt.blockGelu, pt.kernelLength]).toEqual(['erf', 'input']);
-    const override = configFromJSON({ semantics: 'flax', kernel_length: 'input' });
+    const override = configFromJSON({ ...ARCH, semantics: 'flax', kernel_length: 'input' });
     expect(override.kernelLength).toBe('input');
   });
 
   it('reads an HF BERT config.json as the STACK + attention baseline', () => {
+    const { num_ssm: _, ...bertArch } = ARCH;
     const c = configFromJSON({
+      ...bertArch,
       model_type: 'bert',
       num_attention_heads: 4,
       hidden_size: 16,
@@ -103,12 +116,14 @@ describe('BiGSConfig', () => {
     expect(() => configFromJSON({ hidden_dropout_prob: 1.5 })).toThrow(
       /'hidden_dropout_prob' must be a number in \[0, 1\)/,
     );
-    expect(() => configFromJSON({ pooler_type: 'cls' })).toThrow(/'pooler_type' must be "non_padding_mean"/);
-    expect(() => configFromJSON({ decode: true })).toThrow(/'decode' must be false/);
-    expect(() => configFromJSON({ vocab_size: 10, pad_token_id: 10 })).toThrow(
+    expect(() => configFromJSON({ ...ARCH, pooler_type: 'cls' })).toThrow(
+      /'pooler_type' must be "non_padding_mean"/,
+    );
+    expect(() => configFromJSON({ ...ARCH, decode: true })).toThrow(/'decode' must be false/);
+    expect(() => configFromJSON({ ...ARCH, vocab_size: 10, pad_token_id: 10 })).toThrow(
       /'pad_token_id' must be < vocab_size/,
     );
-    expect(() => configFromJSON({ num_labels: 3, id2label: { 0: 'a' } })).toThrow(
+    expect(() => configFromJSON({ ...ARCH, num_labels: 3, id2label: { 0: 'a' } })).toThrow(
       /'id2label' must have num_labels/,
     );
     expect(() => configFromJSON([1], { source: 'dir/config.json' })).toThrow(
@@ -119,8 +134,40 @@ describe('BiGSConfig', () => {
     );
   });
 
+  it('a missing architecture field is an error naming the field and the file; HF-defaulted fields default', () => {
+    for (const key of Object.keys(ARCH)) {
+      const json: Record<string, unknown> = { ...ARCH };
+      delete json[key];
+      expect(() => configFromJSON(json, { source: 'run/config.json' }), key).toThrow(
+        new RegExp(`^run/config\\.json: missing architecture field '${key}' \\(.*no default`),
+      );
+    }
+    const { hidden_size: _h, num_hidden_layers: _n, ...two } = ARCH;
+    expect(() => configFromJSON(two)).toThrow(
+      /config\.json: missing architecture fields 'hidden_size', 'num_hidden_layers'/,
+    );
+    // Attention routing needs num_attention_heads, not num_ssm.
+    const { num_ssm: _s, ...noSsm } = ARCH;
+    expect(() => configFromJSON({ ...noSsm, model_type: 'bert' })).toThrow(
+      /missing architecture field 'num_attention_heads'/,
+    );
+    expect(configFromJSON({ ...noSsm, model_type: 'bert', num_attention_heads: 2 }).routing).toBe(
+      'attention',
+    );
+    // What HF defaults may be absent: dropout probs, layer_norm_eps, initializer_range, labels, ...
+    const c = configFromJSON(ARCH);
+    expect(c).toMatchObject({
+      hiddenSize: 8,
+      hiddenDropoutProb: 0.1,
+      layerNormEps: 1e-12,
+      initializerRange: 0.02,
+      numLabels: 2,
+      tieWordEmbeddings: true,
+    });
+  });
+
   it('id2label sets num_labels when only labels are given', () => {
-    expect(configFromJSON({ id2label: { 0: 'e', 1: 'n', 2: 'c' } }).numLabels).toBe(3);
+    expect(configFromJSON({ ...ARCH, id2label: { 0: 'e', 1: 'n', 2: 'c' } }).numLabels).toBe(3);
     expect(DEFAULT_CONFIG.extra).toEqual({});
   });
 });

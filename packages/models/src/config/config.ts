@@ -173,6 +173,27 @@ const FIELDS: FieldSpec[] = [
   { key: 'semantics', json: 'semantics', check: oneOf('flax', 'pytorch', 'bigs-ts') },
 ];
 
+/**
+ * Architecture fields: they fix the number and shapes of the tensors, so `config.json` must state them (a missing
+ * one is an error naming it). Every other field may be absent and takes the default HF itself gives it
+ * (dropout probabilities, `layer_norm_eps`, `initializer_range`, `num_labels`, …). `num_ssm` is required with the
+ * SSM routing (`bissm`), `num_attention_heads` with attention routing.
+ */
+export const ARCHITECTURE_FIELDS: readonly string[] = [
+  'vocab_size',
+  'hidden_size',
+  'num_hidden_layers',
+  'intermediate_size',
+  'max_position_embeddings',
+  'type_vocab_size',
+];
+
+/** The `config.json` keys that must be present for a model with this routing layer. */
+export function requiredArchitectureFields(routing: string): string[] {
+  const extra = routing === 'attention' ? ['num_attention_heads'] : routing === 'bissm' ? ['num_ssm'] : [];
+  return [...ARCHITECTURE_FIELDS, ...extra];
+}
+
 /** HF `PretrainedConfig` bookkeeping keys accepted in config.json and carried through unchanged. */
 export const HF_BOOKKEEPING_KEYS: readonly string[] = [
   'transformers_version',
@@ -315,10 +336,16 @@ export interface FromJSONOptions {
 /**
  * Parse a `config.json` object (snake_case). Unknown keys are an error naming the key (HF bookkeeping keys such as
  * `transformers_version` are accepted and kept in `extra`); wrong types or ranges name the field and what it expects.
- * Missing keys take the official defaults; `block_gelu` / `kernel_length` default from `semantics`.
+ * A missing architecture field ({@link requiredArchitectureFields}: vocab_size, hidden_size, num_hidden_layers,
+ * intermediate_size, max_position_embeddings, type_vocab_size, and num_ssm or num_attention_heads) is an error
+ * naming it; other missing keys take the official defaults; `block_gelu` / `kernel_length` default from `semantics`.
  *
  * @example
- * const c = configFromJSON({ hidden_size: 1024, num_hidden_layers: 23 }, { defaultSemantics: 'flax' });
+ * const c = configFromJSON(
+ *   { vocab_size: 30522, hidden_size: 1024, num_hidden_layers: 23, intermediate_size: 3072,
+ *     max_position_embeddings: 128, type_vocab_size: 2, num_ssm: 64 },
+ *   { defaultSemantics: 'flax' },
+ * );
  * c.kernelLength; // 'max_position'
  */
 export function configFromJSON(json: unknown, options: FromJSONOptions = {}): BiGSConfig {
@@ -352,6 +379,15 @@ export function configFromJSON(json: unknown, options: FromJSONOptions = {}): Bi
     }
   }
   const modelType = (values.modelType as BiGSConfig['modelType'] | undefined) ?? 'BiGS';
+  const routing = (values.routing as string | undefined) ?? (modelType === 'bert' ? 'attention' : 'bissm');
+  const missing = requiredArchitectureFields(routing).filter((k) => !(k in obj));
+  if (missing.length > 0) {
+    const list = missing.map((k) => `'${k}'`).join(', ');
+    throw new Error(
+      `${where}: missing architecture field${missing.length > 1 ? 's' : ''} ${list} (they fix the tensor shapes, ` +
+        `so they have no default; add ${missing.map((k) => `"${k}"`).join(', ')} with the values the model was built with)`,
+    );
+  }
   const semantics = (values.semantics as Semantics | undefined) ?? options.defaultSemantics ?? 'bigs-ts';
   const base: Partial<BiGSConfig> =
     modelType === 'bert'

@@ -12,6 +12,34 @@ export function lecunDense(inFeatures: number, outFeatures: number, seed: number
 }
 
 /**
+ * The pooling step of the {@link Pooler} (no dense, no tanh): `non_padding_mean` = mean over the tokens whose mask
+ * is 1 (every token without a mask), `mean` = plain mean over all L positions, `first_token` = position 0.
+ *
+ * @example
+ * poolHiddenStates(tf.ones([2, 5, 8]), tf.ones([2, 5]), 'non_padding_mean'); // [2, 8]
+ */
+export function poolHiddenStates(
+  h: tf.Tensor3D,
+  mask: tf.Tensor2D | null,
+  poolerType: BiGSConfig['poolerType'],
+): tf.Tensor2D {
+  return tf.tidy(() => {
+    switch (poolerType) {
+      case 'mean':
+        return tf.mean(h, 1) as tf.Tensor2D; // [B, H]
+      case 'first_token':
+        return tf.reshape(tf.slice(h, [0, 0, 0], [-1, 1, -1]), [h.shape[0], h.shape[2]]) as tf.Tensor2D; // [B, H]
+      default: {
+        if (!mask) return tf.mean(h, 1) as tf.Tensor2D; // [B, H] (no mask: every token is real)
+        const m = tf.cast(mask, 'float32'); // [B, L]
+        const summed = tf.sum(tf.mul(h, tf.expandDims(m, 2)), 1); // [B, H]
+        return tf.div(summed, tf.expandDims(tf.sum(m, 1), 1)) as tf.Tensor2D; // [B, H]
+      }
+    }
+  });
+}
+
+/**
  * Pooler (spec §4.3): masked mean over non-pad tokens (`non_padding_mean`), plain mean (`mean`) or the first token
  * (`first_token`, HF BERT), then `dense` (normal(0, initializerRange)) and tanh. Child: `dense`.
  *
@@ -38,20 +66,7 @@ export class Pooler extends Module {
 
   /** Pool only (no dense): `[B, L, H]`, mask `[B, L]` or null → `[B, H]`. */
   pool(h: tf.Tensor3D, mask: tf.Tensor2D | null): tf.Tensor2D {
-    return tf.tidy(() => {
-      switch (this.config.poolerType) {
-        case 'mean':
-          return tf.mean(h, 1) as tf.Tensor2D; // [B, H]
-        case 'first_token':
-          return tf.reshape(tf.slice(h, [0, 0, 0], [-1, 1, -1]), [h.shape[0], h.shape[2]]) as tf.Tensor2D; // [B, H]
-        default: {
-          if (!mask) return tf.mean(h, 1) as tf.Tensor2D; // [B, H] (no mask: every token is real)
-          const m = tf.cast(mask, 'float32'); // [B, L]
-          const summed = tf.sum(tf.mul(h, tf.expandDims(m, 2)), 1); // [B, H]
-          return tf.div(summed, tf.expandDims(tf.sum(m, 1), 1)) as tf.Tensor2D; // [B, H]
-        }
-      }
-    });
+    return poolHiddenStates(h, mask, this.config.poolerType);
   }
 
   /** `[B, L, H]`, mask `[B, L]` or null → `[B, H]`. */

@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   checkpointStep,
@@ -65,5 +67,59 @@ describe('atomic checkpoints', () => {
     expect(deleted).toEqual([join(out, 'checkpoint-4')]);
     expect((await listCheckpoints(out)).map((c) => c.step)).toEqual([2, 6, 8]);
     await expect(pruneCheckpoints(out, 0)).rejects.toThrow(/keepLast must be an integer >= 1/);
+  });
+
+  it('pruning hides a checkpoint before removing it: kill -9 mid-prune never leaves a half checkpoint', async () => {
+    const out = fresh();
+    const files = [
+      'config.json',
+      'model.safetensors',
+      'optimizer.safetensors',
+      'trainer_state.json',
+      'vocab.txt',
+    ];
+    for (const s of [1, 2, 3]) {
+      await writeCheckpointAtomic(out, s, async (d) => {
+        for (const f of files) await writeFile(join(d, f), `${f} of ${s}`);
+      });
+    }
+    // A process pruning to 1, killed (-9) while checkpoint-1 is being removed (the fault point holds it there).
+    const here = dirname(fileURLToPath(import.meta.url));
+    const root = resolve(here, '../../../..');
+    const script = join(out, '..', `prune-${Date.now()}.mts`);
+    writeFileSync(
+      script,
+      `import { pruneCheckpoints } from ${JSON.stringify(pathToFileURL(join(here, 'checkpoint-dir.ts')).href)};\n` +
+        `await pruneCheckpoints(${JSON.stringify(out)}, 1);\n`,
+    );
+    const loader = pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+    const child = spawn(process.execPath, ['--import', loader, script], {
+      env: { ...process.env, BIGS_FAULT_POINTS: 'prune:30000' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    await new Promise<void>((res, rej) => {
+      child.stderr!.on('data', (d: Buffer) => {
+        err += d.toString();
+        if (/\[fault-point\] prune step=1/.test(err)) {
+          child.kill('SIGKILL');
+          res();
+        }
+      });
+      child.on('exit', () => rej(new Error(`pruning process ended before the fault point: ${err}`)));
+    });
+    await new Promise((r) => child.on('close', r));
+    const names = readdirSync(out).sort();
+    expect(names.filter((n) => n.startsWith('checkpoint-'))).toEqual(['checkpoint-2', 'checkpoint-3']);
+    expect(names.some((n) => n.startsWith('.deleting-checkpoint-1-'))).toBe(true);
+    for (const c of ['checkpoint-2', 'checkpoint-3'])
+      expect(readdirSync(join(out, c)).sort()).toEqual(files.sort());
+    expect((await listCheckpoints(out)).map((c) => c.step)).toEqual([2, 3]);
+    // The next start cleans the hidden leftover; pruning again finishes the job.
+    expect((await removeStaleTemporaries(out)).some((n) => n.startsWith('.deleting-checkpoint-1-'))).toBe(
+      true,
+    );
+    expect(await pruneCheckpoints(out, 1)).toEqual([join(out, 'checkpoint-2')]);
+    expect(readdirSync(out)).toEqual(['checkpoint-3']);
   });
 });

@@ -1,11 +1,13 @@
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
+import { faultPoint } from '../loop/fault-points.js';
 import { fsyncDir, fsyncTree } from './fs-sync.js';
 
 /** Checkpoint directories are named `checkpoint-<step>`. */
 export const CHECKPOINT_PREFIX = 'checkpoint-';
 const TMP_PREFIX = '.tmp-checkpoint-';
 const OLD_PREFIX = '.old-checkpoint-';
+const DELETING_PREFIX = '.deleting-checkpoint-';
 
 /** A published checkpoint directory. */
 export interface CheckpointEntry {
@@ -38,6 +40,7 @@ export async function writeCheckpointAtomic(
   try {
     await write(tmp);
     await fsyncTree(tmp);
+    await faultPoint('checkpoint-publish', step);
   } catch (err) {
     await rm(tmp, { recursive: true, force: true });
     throw err;
@@ -81,6 +84,11 @@ export async function latestCheckpoint(outputDir: string): Promise<string | null
 /**
  * Delete all but the newest `keepLast` checkpoints. Paths in `protect` are never deleted.
  * Returns the deleted paths.
+ *
+ * Each one is first renamed to a hidden `.deleting-checkpoint-<step>-…` name (one atomic rename), then removed:
+ * a crash at any moment leaves either the complete `checkpoint-<step>` or a hidden directory that
+ * {@link listCheckpoints} ignores and {@link removeStaleTemporaries} removes — never a published checkpoint
+ * that holds only some of its files.
  */
 export async function pruneCheckpoints(
   outputDir: string,
@@ -91,19 +99,25 @@ export async function pruneCheckpoints(
     throw new Error(`pruneCheckpoints: keepLast must be an integer >= 1, got ${keepLast}`);
   }
   const all = await listCheckpoints(outputDir);
-  const keep = new Set([...all.slice(-keepLast).map((c) => c.path), ...protect]);
+  const keep = new Set([...all.slice(-keepLast).map((c) => c.path), ...protect].map((p) => resolve(p)));
   const deleted: string[] = [];
   for (const c of all) {
-    if (keep.has(c.path)) continue;
-    await rm(c.path, { recursive: true, force: true });
+    if (keep.has(resolve(c.path))) continue;
+    const hidden = join(outputDir, `${DELETING_PREFIX}${c.step}-${process.pid}-${Date.now().toString(36)}`);
+    await rename(c.path, hidden);
+    await fsyncDir(outputDir);
+    await faultPoint('prune', c.step);
+    await rm(hidden, { recursive: true, force: true });
     deleted.push(c.path);
   }
   return deleted;
 }
 
 /**
- * Clean up after a crashed save: remove `.tmp-checkpoint-*` (never published), and for `.old-checkpoint-<step>-*`
- * (a replaced checkpoint) restore it when the crash happened before its replacement was published, else remove it.
+ * Clean up after a crashed save or prune: remove `.tmp-checkpoint-*` (never published) and
+ * `.deleting-checkpoint-*` (pruned, already unpublished), and for `.old-checkpoint-<step>-*` (a replaced
+ * checkpoint) restore it when the crash happened before its replacement was published, else remove it.
+ * Returns the names removed.
  */
 export async function removeStaleTemporaries(outputDir: string): Promise<string[]> {
   let names: string[];
@@ -122,7 +136,7 @@ export async function removeStaleTemporaries(outputDir: string): Promise<string[
         continue;
       }
     }
-    if (name.startsWith(TMP_PREFIX) || name.startsWith(OLD_PREFIX)) {
+    if (name.startsWith(TMP_PREFIX) || name.startsWith(OLD_PREFIX) || name.startsWith(DELETING_PREFIX)) {
       await rm(join(outputDir, name), { recursive: true, force: true });
       removed.push(name);
     }

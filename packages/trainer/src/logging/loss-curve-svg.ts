@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { type MetricsRecord, readMetrics } from './metrics-log.js';
 
 /** Options of {@link renderLossCurveSvg}. */
@@ -151,5 +151,7 @@ export function writeLossCurveSvg(
   outSvg: string,
   options: LossCurveOptions = {},
 ): void {
-  writeFileSync(outSvg, renderLossCurveSvg(readMetrics(metricsJsonlPath), options));
+  const tmp = `${outSvg}.tmp-${process.pid}`;
+  writeFileSync(tmp, renderLossCurveSvg(readMetrics(metricsJsonlPath), options));
+  renameSync(tmp, outSvg); // atomic: a crash never leaves a half-written SVG
 }

@@ -26,13 +26,22 @@ export class MetricsLog {
   /**
    * Open (create) the file, keeping only well-formed records with `step <= keepUpToStep` — on resume from
    * checkpoint N pass N, so the file never shows steps from an abandoned future. The rewrite is atomic
-   * (temporary file + rename).
+   * (temporary file + rename). With `history` (resuming from a checkpoint of another directory: its
+   * `log_history`), the file starts with those records instead of its own lines.
    */
-  static open(path: string, options: { keepUpToStep: number }): MetricsLog {
+  static open(
+    path: string,
+    options: { keepUpToStep: number; history?: readonly MetricsRecord[] },
+  ): MetricsLog {
     mkdirSync(dirname(path), { recursive: true });
-    const kept = existsSync(path) ? readMetrics(path).filter((r) => r.step <= options.keepUpToStep) : [];
+    const kept =
+      options.history !== undefined
+        ? options.history.filter((r) => r.step <= options.keepUpToStep)
+        : existsSync(path)
+          ? readMetrics(path).filter((r) => r.step <= options.keepUpToStep)
+          : [];
     const tmp = `${path}.tmp-${process.pid}`;
-    writeFileSync(tmp, kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    writeFileSync(tmp, kept.map((r) => `${JSON.stringify(r, finiteOrNull)}\n`).join(''));
     renameSync(tmp, path);
     return new MetricsLog(path);
   }

@@ -310,6 +310,98 @@ describe('Trainer', () => {
     model.dispose();
   });
 
+  it('re-applies saveTotalLimit after a resume, and a resume into a new dir carries metrics.jsonl over', async () => {
+    const ckpts = (dir: string) =>
+      readdirSync(dir)
+        .filter((n) => n.startsWith('checkpoint-'))
+        .sort((x, y) => Number(x.slice(11)) - Number(y.slice(11)));
+    const run = async (out: string, extra: Partial<TrainerOptions<ToyBatch>>, resumeFrom?: string) => {
+      const model = new ToyMlp(3);
+      const t = new Trainer(
+        options(model, new ToySource(4, 100), { outputDir: out, evaluate: undefined, ...extra }),
+      );
+      if (resumeFrom) await t.resumeFromCheckpoint(resumeFrom);
+      const r = await t.train();
+      t.optimizer.dispose();
+      model.dispose();
+      return r;
+    };
+    // The issue's case: four checkpoints on disk (written without a limit), resumed with a limit of two.
+    const out = fresh();
+    await run(out, { maxSteps: 4, saveSteps: 1 });
+    expect(ckpts(out)).toEqual(['checkpoint-1', 'checkpoint-2', 'checkpoint-3', 'checkpoint-4']);
+    let seen: string[] = [];
+    await run(
+      out,
+      {
+        maxSteps: 5,
+        saveSteps: 0,
+        saveAtEnd: false,
+        saveTotalLimit: 2,
+        onStep: () => {
+          seen = ckpts(out); // before any save of the resumed run
+          return undefined;
+        },
+      },
+      join(out, 'checkpoint-4'),
+    );
+    expect(seen).toEqual(['checkpoint-3', 'checkpoint-4']);
+    // The resumed checkpoint is spared even when it is not among the newest (an explicit older resume).
+    const old = fresh();
+    await run(old, { maxSteps: 4, saveSteps: 1 });
+    const stop = () => {
+      seen = ckpts(old);
+      return 'stop' as const;
+    };
+    await run(old, { maxSteps: 4, saveTotalLimit: 1, onStep: stop }, `${join(old, 'checkpoint-2')}/`);
+    expect(seen).toEqual(['checkpoint-2', 'checkpoint-4']); // the newest one, and the one resumed from
+    expect(ckpts(old)).toEqual(['checkpoint-3', 'checkpoint-4']);
+
+    // Resume into another dir: steps 1..4 come from the checkpoint's history, then the new steps follow.
+    const whole = fresh();
+    await run(whole, { maxSteps: 8, saveSteps: 4 });
+    const next = fresh();
+    await run(next, { maxSteps: 8, saveSteps: 4 }, join(whole, 'checkpoint-4'));
+    const a = readMetrics(join(whole, 'metrics.jsonl'));
+    const b = readMetrics(join(next, 'metrics.jsonl'));
+    expect(b.map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(b.slice(0, 4)).toEqual(a.slice(0, 4));
+    expect(b.map((r) => r.loss)).toEqual(a.map((r) => r.loss));
+    // …and a second resume into that new dir from its own checkpoint keeps its lines (truncated at the step).
+    await run(next, { maxSteps: 8, saveSteps: 4 }, join(next, 'checkpoint-8'));
+    expect(readMetrics(join(next, 'metrics.jsonl')).map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('resuming from the final checkpoint (killed before the run ended) repeats no metrics line', async () => {
+    for (const evalSteps of [0, 4]) {
+      const out = fresh();
+      const run = async (resumeFrom?: string) => {
+        const model = new ToyMlp(5);
+        const t = new Trainer(
+          options(model, new ToySource(4, 100), { outputDir: out, maxSteps: 4, saveSteps: 2, evalSteps }),
+        );
+        if (resumeFrom) await t.resumeFromCheckpoint(resumeFrom);
+        await t.train();
+        t.optimizer.dispose();
+        model.dispose();
+      };
+      await run();
+      const whole = readFileSync(join(out, 'metrics.jsonl'), 'utf8');
+      expect(readMetrics(join(out, 'metrics.jsonl')).filter((r) => r.eval_loss !== undefined)).toHaveLength(
+        1,
+      );
+      await run(join(out, 'checkpoint-4')); // as after a kill -9 between the final save and the process's end
+      const strip = (text: string) =>
+        text
+          .trim()
+          .split('\n')
+          .map((l) => JSON.stringify({ ...JSON.parse(l), tokens_per_second: 0, mfu: 0, elapsed_seconds: 0 }));
+      expect(strip(readFileSync(join(out, 'metrics.jsonl'), 'utf8')), `evalSteps ${evalSteps}`).toEqual(
+        strip(whole),
+      );
+    }
+  });
+
   it('does not leak tensors over 2000 steps of a 10-parameter model', async () => {
     const w = tf.variable(tf.tensor1d([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]));
     const b = tf.variable(tf.scalar(0));

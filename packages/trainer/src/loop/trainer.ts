@@ -26,7 +26,9 @@ import { GradientAccumulator } from '../optim/accumulate.js';
 import { AdamW, type AdamWConfig } from '../optim/adamw.js';
 import { clipCoefficient, globalNorm } from '../optim/clip.js';
 import { learningRateAt, type ScheduleConfig } from '../optim/schedule.js';
+import { faultPoint, faultPointSync } from './fault-points.js';
 import { RNG_SCHEME, trainContext } from './seed.js';
+import { onStopSignals } from './supervisor.js';
 import { mfu as computeMfu } from './throughput.js';
 import {
   type Batch,
@@ -38,9 +40,6 @@ import {
   type StopReason,
   type TrainResult,
 } from './types.js';
-
-/** A repeat of the same signal within this window counts as the first one (see installSignalHandlers). */
-const SIGNAL_REPEAT_WINDOW_MS = 3000;
 
 /** Options of {@link Trainer}. Step counts are optimizer steps (one per accumulation window). */
 export interface TrainerOptions<B extends Batch> {
@@ -90,7 +89,10 @@ export interface TrainerOptions<B extends Batch> {
   /** Progress display on stderr. Default 'auto' (bar on a TTY, plain lines otherwise). */
   progress?: ProgressMode;
   progressStream?: ProgressStream;
-  /** Install SIGINT/SIGTERM handlers: finish the step, save, return. Default true. */
+  /**
+   * Install SIGINT/SIGTERM handlers: finish the step, save, return (see `onStopSignals`; under a launcher from
+   * `runSupervised` the launcher answers at once and passes the request on). Default true.
+   */
   handleSignals?: boolean;
   /** After the signal save, call `process.exit(128 + signo)`. Default false (train() returns). */
   exitOnSignal?: boolean;
@@ -191,7 +193,7 @@ export class Trainer<B extends Batch> {
    * Restore everything from a `checkpoint-<step>` directory: model weights (`loadModel`), optimizer moments
    * and step, scheduler position, run seed, data cursor, epoch, logging window and metrics history. The
    * following `train()` continues exactly where the checkpointed run was (same losses to float rounding), and
-   * truncates `metrics.jsonl` to the checkpoint's step.
+   * rewrites `metrics.jsonl` (of its own output dir, which may be another one) as the checkpoint's history.
    */
   async resumeFromCheckpoint(dir: string): Promise<void> {
     const statePath = join(dir, TRAINER_STATE_FILE);
@@ -233,8 +235,14 @@ export class Trainer<B extends Batch> {
     let metricsLog: MetricsLog | null = null;
     if (outputDir) {
       await removeStaleTemporaries(outputDir);
+      if (o.saveTotalLimit) await this.pruneNow(outputDir, o.saveTotalLimit);
+      // On resume, metrics.jsonl is the checkpoint's history (every line written before it was saved): in the
+      // same directory this drops the lines of an abandoned future (even those at the checkpoint's own step,
+      // written after the save, such as a final evaluation); in a new directory it carries the history over,
+      // so the file and the loss curve are continuous.
       metricsLog = MetricsLog.open(join(outputDir, 'metrics.jsonl'), {
         keepUpToStep: this.resumed ? this.globalStep : 0,
+        ...(this.resumed ? { history: this.logHistory } : {}),
       });
     }
     const progress = new ProgressReporter({
@@ -243,10 +251,25 @@ export class Trainer<B extends Batch> {
       mode: o.progress ?? 'auto',
       ...(o.progressStream ? { stream: o.progressStream } : {}),
     });
-    const removeHandlers = o.handleSignals === false ? () => {} : this.installSignalHandlers();
+    const removeHandlers =
+      o.handleSignals === false
+        ? () => {}
+        : onStopSignals({
+            stop: (signal) => this.requestStop('signal', signal),
+            message: (signal) =>
+              `${signal} received: finishing step ${this.globalStep + 1}, then saving a checkpoint and stopping; signal again to stop now`,
+          });
     const loggingSteps = o.loggingSteps ?? 10;
     let stopReason: StopReason = 'max_steps';
-    let lastEvalStep = -1;
+    // Resumed at a step that was already evaluated (e.g. the final checkpoint, killed before the run's end):
+    // do not evaluate it again, or metrics.jsonl would get a second line for that step.
+    let lastEvalStep =
+      this.resumed &&
+      this.logHistory.some(
+        (r) => r.step === this.globalStep && Object.keys(r).some((k) => k.startsWith('eval_')),
+      )
+        ? this.globalStep
+        : -1;
     let lastSaveStep = this.resumed ? this.globalStep : -1;
     try {
       while (this.globalStep < this.maxSteps) {
@@ -257,6 +280,7 @@ export class Trainer<B extends Batch> {
           break;
         }
         const dt = (performance.now() - t0) / 1000;
+        info.seconds = dt;
         this.elapsedSeconds += dt;
         const w = this.window;
         w.lossSum += info.loss;
@@ -293,6 +317,9 @@ export class Trainer<B extends Batch> {
           lastSaveStep = this.globalStep;
         }
         if (o.onStep && (await o.onStep(info)) === 'stop' && !this.stopRequested) this.requestStop();
+        // Let the event loop run once per step: signals and the launcher's messages are delivered only from
+        // there, and a loop over in-memory data otherwise never leaves the microtask queue.
+        await new Promise((r) => setImmediate(r));
         if (this.stopRequested) {
           stopReason = this.stopRequested.reason;
           break;
@@ -356,6 +383,7 @@ export class Trainer<B extends Batch> {
     const path = await writeCheckpointAtomic(o.outputDir, this.globalStep, async (tmp) => {
       if (o.saveModel) await o.saveModel(tmp);
       else await saveModuleWeights(o.model, tmp);
+      await faultPoint('checkpoint-write', this.globalStep);
       await writeSafetensors(join(tmp, OPTIMIZER_FILE), optState.tensors, {
         format: 'bigs-adamw',
         step: String(optState.step),
@@ -364,13 +392,17 @@ export class Trainer<B extends Batch> {
     });
     this.lastCheckpoint = path;
     if (this.best && this.best.step === this.globalStep) this.best.checkpoint = path;
-    if (o.saveTotalLimit) {
-      const protect = [path];
-      if (this.best?.checkpoint) protect.push(this.best.checkpoint);
-      await pruneCheckpoints(o.outputDir, o.saveTotalLimit, protect);
-    }
+    if (o.saveTotalLimit) await this.pruneNow(o.outputDir, o.saveTotalLimit);
     progress?.message(`saved ${path}`);
     return path;
+  }
+
+  /** Apply `saveTotalLimit`, sparing the last checkpoint (saved or resumed from) and the best one. */
+  private async pruneNow(outputDir: string, limit: number): Promise<void> {
+    const protect: string[] = [];
+    if (this.lastCheckpoint) protect.push(this.lastCheckpoint);
+    if (this.best?.checkpoint) protect.push(this.best.checkpoint);
+    await pruneCheckpoints(outputDir, limit, protect);
   }
 
   /** One optimizer step over `accumulation` micro-batches; null when the data ended first. */
@@ -430,6 +462,7 @@ export class Trainer<B extends Batch> {
       disposeAll();
       throw err;
     }
+    faultPointSync('step', this.globalStep + 1);
     const grads = acc.takeMean();
     const list = names.map((n) => grads[n]!);
     const metricKeys = Object.keys(metricTotals);
@@ -531,31 +564,6 @@ export class Trainer<B extends Batch> {
       }
     }
     return out;
-  }
-
-  private installSignalHandlers(): () => void {
-    let first: { signal: NodeJS.Signals; at: number } | null = null;
-    const handler = (signal: NodeJS.Signals) => {
-      const now = Date.now();
-      if (first !== null) {
-        // The same signal again within 3 s is the same request: Ctrl-C reaches every process of the group
-        // (pnpm, tsx, node), and some of them forward it once more.
-        if (signal === first.signal && now - first.at < SIGNAL_REPEAT_WINDOW_MS) return;
-        // A later (or different) signal: leave now. Checkpoints are atomic, so nothing half-written shows.
-        process.exit(128 + (signal === 'SIGTERM' ? 15 : 2));
-      }
-      first = { signal, at: now };
-      process.stderr.write(
-        `\n${signal} received: finishing step ${this.globalStep + 1}, then saving and stopping\n`,
-      );
-      this.requestStop('signal', signal);
-    };
-    process.on('SIGINT', handler);
-    process.on('SIGTERM', handler);
-    return () => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
-    };
   }
 }
 

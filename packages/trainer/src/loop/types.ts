@@ -51,6 +51,8 @@ export interface StepInfo {
   tokens: number;
   /** Means of the loss function's extra metrics. */
   metrics: Record<string, number>;
+  /** Wall-clock seconds of the step (set by the trainer before `onStep`). */
+  seconds?: number;
 }
 
 /** Why `train()` returned. */

@@ -1,0 +1,239 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { embeddedTokenizerDir } from '@bigs/data';
+import {
+  type BiGSConfig,
+  createConfig,
+  createModel,
+  type HeadType,
+  savePretrained,
+  TINY,
+} from '@bigs/models';
+import { pipeline } from '@bigs/pipelines';
+import { initEngine } from '@bigs/ssm-kernels';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type CliIO, runCli } from '../router.js';
+import { COMMAND_GROUPS } from './index.js';
+
+const ROOT = join(import.meta.dirname, '../../../..');
+
+/** Run the real CLI in a child process (the way `pnpm bigs` does). */
+function spawnCli(args: string[], input?: string) {
+  const r = spawnSync(
+    join(ROOT, 'node_modules/.bin/tsx'),
+    ['--conditions=@bigs/source', join(ROOT, 'apps/cli/src/main.ts'), ...args],
+    { encoding: 'utf8', input: input ?? '', env: { ...process.env, INIT_CWD: '' } },
+  );
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Run in-process with captured output (stdin a terminal unless given). */
+async function run(args: string[], stdin?: string) {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIO = {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    readStdin: async () => stdin ?? '',
+    stdinIsTTY: stdin === undefined,
+  };
+  const code = await runCli(args, COMMAND_GROUPS, io);
+  return { code, stdout, stderr };
+}
+
+const jsonLines = (s: string) =>
+  s
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+
+const dir = mkdtempSync(join(tmpdir(), 'bigs-text-cmds-'));
+const MLM = join(dir, 'mlm');
+const CLS = join(dir, 'cls');
+
+async function saveTiny(path: string, head: HeadType, overrides: Partial<BiGSConfig> = {}): Promise<void> {
+  const tokDir = embeddedTokenizerDir();
+  const model = createModel(
+    createConfig({ ...TINY, vocabSize: 8192, maxPositionEmbeddings: 24, ...overrides }),
+    head,
+    { seed: 5 },
+  );
+  await savePretrained(model, path, {
+    tokenizerFiles: {
+      'vocab.txt': readFileSync(join(tokDir, 'vocab.txt'), 'utf8'),
+      'tokenizer.json': readFileSync(join(tokDir, 'tokenizer.json'), 'utf8'),
+    },
+  });
+  model.dispose();
+}
+
+beforeAll(async () => {
+  await initEngine({ backend: 'cpu', quiet: true });
+  await saveTiny(MLM, 'masked-lm');
+  await saveTiny(CLS, 'sequence-classification', {
+    numLabels: 2,
+    id2label: { '0': 'negative', '1': 'positive' },
+    label2id: { negative: 0, positive: 1 },
+  });
+});
+
+describe('bigs fill-mask (spawned)', () => {
+  it('table on stdout; --json lines equal the pipeline’s results', async () => {
+    const text = 'the old [MASK] told a story';
+    const table = spawnCli(['fill-mask', '--model', MLM, text, '--top-k', '3', '--backend', 'cpu']);
+    expect(table.stderr).toBe('');
+    expect(table.code).toBe(0);
+    const lines = table.stdout.split('\n');
+    expect(lines[0]).toBe(text);
+    expect(lines[1]).toMatch(/^#\s+token\s+score\s+sequence$/);
+    expect(lines.filter((l) => /^\d\s/.test(l))).toHaveLength(3);
+
+    const json = spawnCli([
+      'fill-mask',
+      text,
+      'a [MASK] and a [MASK]',
+      '--model',
+      MLM,
+      '--json',
+      '--backend',
+      'cpu',
+    ]);
+    expect(json.code).toBe(0);
+    const fill = await pipeline('fill-mask', MLM);
+    expect(jsonLines(json.stdout)).toEqual(await fill([text, 'a [MASK] and a [MASK]']));
+    expect(lines[3]).toContain(`1  ${(await fill(text, { topK: 1 })).masks[0]!.predictions[0]!.tokenStr}`);
+    fill.dispose();
+  });
+
+  it('one-line errors: no [MASK] (naming the input), a model without an MLM head', async () => {
+    const none = spawnCli(
+      ['fill-mask', '--model', MLM, '--backend', 'cpu'],
+      'the [MASK] ran\nno mask here\n',
+    );
+    expect(none.code).toBe(1);
+    expect(none.stderr).toBe(
+      'bigs fill-mask run: error: stdin:2 has no [MASK] token ("no mask here"); put [MASK] where the word to predict goes\n',
+    );
+    const head = await run(['fill-mask', '--model', CLS, 'a [MASK]', '--backend', 'cpu']);
+    expect(head.code).toBe(1);
+    expect(head.stderr.trim().split('\n')).toHaveLength(1);
+    expect(head.stderr).toMatch(
+      /^bigs fill-mask run: error: fill-mask: .*cls has no masked-LM head \(cls\.predictions\.\*\): .*\(architectures: BiGSForSequenceClassification\); fill-mask needs a masked-LM model/,
+    );
+  });
+
+  it('in-process: no input, both arguments and --input, a missing model dir, pairs refused, --help', async () => {
+    expect((await run(['fill-mask', '--model', MLM])).stderr).toBe(
+      'bigs fill-mask run: error: no input: give TEXT arguments, --input FILE, or pipe lines on stdin\n',
+    );
+    expect((await run(['fill-mask', 'a [MASK]', '--model', MLM, '--input', 'x.txt'])).stderr).toMatch(
+      /give the texts as TEXT arguments or with --input FILE, not both/,
+    );
+    expect((await run(['fill-mask', 'a [MASK]', '--model', join(dir, 'nope')])).stderr).toMatch(
+      /--model .*nope: no such directory/,
+    );
+    const pair = await run(
+      ['fill-mask', '--model', MLM, '--backend', 'cpu'],
+      '{"text": "a [MASK]", "pair": "b"}\n',
+    );
+    expect(pair.stderr).toBe('bigs fill-mask run: error: stdin:1: fill-mask takes single texts, not pairs\n');
+    const bad = await run(['fill-mask', '--model', MLM, '--backend', 'cpu'], '{"txt": "a [MASK]"}\n');
+    expect(bad.stderr).toMatch(/stdin:1: a JSON line must be an object with a string field "text"/);
+    const help = await run(['fill-mask', '--help']);
+    expect(help.stdout).toMatch(/^Usage: bigs fill-mask run \[flags\] \[TEXT\.\.\.\]/);
+    expect(help.stdout).toContain('--top-k K');
+    const all = await run(['--help']);
+    for (const g of ['fill-mask run', 'classify run', 'embed run']) expect(all.stdout).toContain(g);
+    // `--` ends the flags: a text that starts with dashes.
+    const dashes = await run(['fill-mask', '--model', MLM, '--backend', 'cpu', '--json', '--', '--[MASK]']);
+    expect(dashes.code).toBe(0);
+    expect(JSON.parse(dashes.stdout).text).toBe('--[MASK]');
+  });
+});
+
+describe('bigs classify (spawned)', () => {
+  it('arguments with --pair (table), stdin JSON lines (--json) equal the pipeline’s results', async () => {
+    const t = spawnCli([
+      'classify',
+      '--model',
+      CLS,
+      'a gripping tale',
+      '--pair',
+      'it was fun',
+      '--backend',
+      'cpu',
+    ]);
+    expect(t.code).toBe(0);
+    expect(t.stdout.split('\n')[0]).toMatch(/^text\s+label\s+score\s+other labels$/);
+    expect(t.stdout).toMatch(
+      /a gripping tale ‖ it was fun\s+(positive|negative)\s+0\.\d{4}\s+(positive|negative) 0\.\d{4}/,
+    );
+    const stdin = 'a gripping tale\n{"text": "the cat sat", "pair": "a cat was sitting"}\n\n';
+    const j = spawnCli(['classify', '--model', CLS, '--json', '--top-k', '1', '--backend', 'cpu'], stdin);
+    expect(j.stderr).toBe('');
+    const classify = await pipeline('text-classification', CLS);
+    expect(jsonLines(j.stdout)).toEqual(
+      await classify(['a gripping tale', { text: 'the cat sat', pair: 'a cat was sitting' }], { topK: 1 }),
+    );
+    classify.dispose();
+  });
+
+  it('too-long input: a note on stderr by default, a one-line error with --truncation error', async () => {
+    const long = 'word '.repeat(40);
+    const cut = await run(['classify', '--model', CLS, long, '--backend', 'cpu', '--json']);
+    expect(cut.code).toBe(0);
+    expect(cut.stderr).toBe(
+      'note: argument 1 has 42 tokens, more than the max length 24: truncated to 24 (--truncation error refuses such inputs)\n',
+    );
+    expect(JSON.parse(cut.stdout).truncated).toBe(true);
+    const refused = spawnCli([
+      'classify',
+      '--model',
+      CLS,
+      'short',
+      long,
+      '--truncation',
+      'error',
+      '--backend',
+      'cpu',
+    ]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toMatch(
+      /^bigs classify run: error: argument 2 is 42 tokens long \(\[CLS\]\/\[SEP\] included\), more than the max length 24 \("word word .*"\); shorten it, or pass --truncation truncate\n$/,
+    );
+    const noHead = await run(['classify', '--model', MLM, 'x', '--backend', 'cpu']);
+    expect(noHead.stderr).toMatch(
+      /has no sequence-classification head .*needs a sequence-classification model/,
+    );
+  });
+});
+
+describe('bigs embed (spawned)', () => {
+  it('--input FILE (plain and JSON lines), --json: vectors equal the pipeline’s; --pooling none; table', async () => {
+    const file = join(dir, 'sentences.txt');
+    writeFileSync(file, 'the old sailor\n\n{"text": "a b", "pair": "c d"}\r\n');
+    const j = spawnCli(['embed', '--model', MLM, '--input', file, '--json', '--backend', 'cpu']);
+    expect(j.stderr).toBe('');
+    expect(j.code).toBe(0);
+    const embed = await pipeline('feature-extraction', MLM);
+    expect(jsonLines(j.stdout)).toEqual(await embed(['the old sailor', { text: 'a b', pair: 'c d' }]));
+    const none = await run(['embed', '--model', MLM, '--input', file, '--json', '--pooling', 'none']);
+    expect(jsonLines(none.stdout)).toEqual(
+      await embed(['the old sailor', { text: 'a b', pair: 'c d' }], { pooling: 'none' }),
+    );
+    embed.dispose();
+    const t = await run(['embed', '--model', MLM, '--input', file, '--pooling', 'cls', '--backend', 'cpu']);
+    expect(t.stdout.split('\n')[0]).toMatch(/^text\s+tokens\s+dims\s+norm\s+values$/);
+    expect(t.stdout).toMatch(/the old sailor\s+5\s+8\s+\d+\.\d{4}/);
+    expect((await run(['embed', '--model', MLM, '--input', join(dir, 'none.txt')])).stderr).toMatch(
+      /--input .*none\.txt: no such file/,
+    );
+  });
+});
