@@ -76,8 +76,6 @@ interface FlagSpec {
   max?: number;
 }
 
-const BACKENDS = BACKEND_REQUESTS;
-
 /** The defaults: the official recipe (spec §8.1): lr 2e-5, 3 epochs, batch 16, warmup 10 %, AdamW 0.9/0.999/1e-6, wd 0.01. */
 export const DEFAULTS: FinetuneOptions = {
   task: 'embedded',
@@ -233,7 +231,7 @@ const FLAGS: FlagSpec[] = [
   {
     key: 'backend',
     kind: 'choice',
-    choices: BACKENDS,
+    choices: BACKEND_REQUESTS,
     help: 'Tensor engine: auto (tfjs-node-gpu, tfjs-node when installed, then native when its addon built, else wasm) | tensorflow-gpu | tensorflow | native | wasm | cpu. Default auto.',
   },
   {

@@ -23,7 +23,6 @@ export interface FlagSpec {
 /** A user error: printed as one line, exit code 1. */
 export class UsageError extends Error {}
 
-export const BACKENDS = BACKEND_REQUESTS;
 export const SCHEDULERS = ['linear', 'cosine', 'constant'] as const;
 
 /** Every flag of `pnpm pretrain`, in help order. */
@@ -286,7 +285,7 @@ export const FLAGS: readonly FlagSpec[] = [
   {
     name: 'backend',
     type: 'string',
-    choices: BACKENDS,
+    choices: BACKEND_REQUESTS,
     defaultText: 'auto',
     description:
       'tensor engine: auto = tfjs-node-gpu, then tfjs-node when installed, then native (the C++ addon, BLAS) when it built, else wasm (threaded when possible), else cpu',

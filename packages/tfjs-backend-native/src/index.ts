@@ -23,6 +23,7 @@ export {
 } from './addon.js';
 export { NativeBackend } from './backend.js';
 export { BufferPool } from './buffer-pool.js';
+export type { BigsAdamWAttrs } from './kernels/fused.js';
 export {
   BACKEND_NAME,
   nativeUnavailableReason,

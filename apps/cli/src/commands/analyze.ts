@@ -5,8 +5,6 @@ import { BACKEND_REQUESTS, type BackendRequest, initEngine } from '@bigs/ssm-ker
 import type { CliIO, Command, CommandGroup, ParsedFlags } from '../router.js';
 import { flagsToArgv, UsageError } from '../router.js';
 
-const BACKENDS = BACKEND_REQUESTS;
-
 function intList(flag: string, v: string[] | undefined): number[] | undefined {
   if (v === undefined) return undefined;
   return v
@@ -216,7 +214,7 @@ const analyzeRun: Command = {
     {
       name: 'backend',
       type: 'string',
-      choices: BACKENDS,
+      choices: BACKEND_REQUESTS,
       default: 'auto',
       description: 'TensorFlow.js backend.',
     },

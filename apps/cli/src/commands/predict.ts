@@ -16,7 +16,6 @@ import { UsageError } from '../router.js';
 
 const HEADS = ['base', 'masked-lm', 'sequence-classification'] as const;
 type PredictHead = (typeof HEADS)[number];
-const BACKENDS = BACKEND_REQUESTS;
 
 /** Tokenised inputs as read from the --inputs file. */
 export interface PredictInputs {
@@ -234,7 +233,7 @@ const predictRun: Command = {
     {
       name: 'backend',
       type: 'string',
-      choices: BACKENDS,
+      choices: BACKEND_REQUESTS,
       default: 'auto',
       description: 'TensorFlow.js backend (auto prefers tfjs-node when installed).',
     },

@@ -1,3 +1,4 @@
+import type { BigsAdamWAttrs } from '@bigs/tfjs-backend-native';
 import * as tf from '@tensorflow/tfjs';
 
 /**
@@ -153,21 +154,8 @@ export function fusedLayerNorm<T extends tf.Tensor>(x: T, gamma: tf.Tensor, beta
   return layerNormComposite(x, gamma, beta, eps);
 }
 
-/** Hyper-parameters of one {@link adamwUpdate}. */
-export interface AdamWUpdateOptions {
-  /** Step size: base learning rate × the parameter's lr multiplier. */
-  lr: number;
-  beta1: number;
-  beta2: number;
-  /** Added to √v̂. */
-  eps: number;
-  /** Decoupled weight decay (0: none). */
-  weightDecay: number;
-  /** The update number t ≥ 1: bias corrections 1 − β1ᵗ and 1 − β2ᵗ. */
-  step: number;
-  /** The gradient is multiplied by this first (global-norm clipping); default 1 (no multiply). */
-  gradScale?: number;
-}
+/** Hyper-parameters of one {@link adamwUpdate}: the attributes of the `BigsAdamW` kernel (one definition). */
+export type AdamWUpdateOptions = BigsAdamWAttrs;
 
 /** Backend data as MathBackendCPU-derived backends store it (native, cpu). */
 interface HostData {
