@@ -5,5 +5,6 @@
  */
 export * from './checkpoint/index.js';
 export * from './config/index.js';
+export * from './export/index.js';
 export * from './model/index.js';
 export * from './safetensors/index.js';

@@ -33,10 +33,13 @@ export interface SafetensorsTensor {
   data: Float32Array;
 }
 
-/** A tensor to write: float32 values (row-major) and a shape whose product equals `data.length`. */
+/**
+ * A tensor to write: values (row-major) and a shape whose product equals `data.length`. Float32Array → F32;
+ * BigInt64Array → I64 (integer buffers such as the torch port's `position_ids`).
+ */
 export interface TensorToWrite {
   shape: readonly number[];
-  data: Float32Array;
+  data: Float32Array | BigInt64Array;
 }
 
 /** The content of a safetensors file. */
@@ -250,8 +253,10 @@ export function serializeSafetensors(
         `serializeSafetensors: tensor '${name}' has shape [${t.shape}] (${numel} values) but ${t.data.length} values`,
       );
     }
-    header[name] = { dtype: 'F32', shape: [...t.shape], data_offsets: [offset, offset + 4 * numel] };
-    offset += 4 * numel;
+    const per = t.data instanceof BigInt64Array ? 8 : 4;
+    const dtype = per === 8 ? 'I64' : 'F32';
+    header[name] = { dtype, shape: [...t.shape], data_offsets: [offset, offset + per * numel] };
+    offset += per * numel;
   }
   let json = JSON.stringify(header);
   let jsonBytes = new TextEncoder().encode(json);
@@ -266,9 +271,12 @@ export function serializeSafetensors(
   out.set(jsonBytes, 8);
   let pos = 8 + jsonBytes.byteLength;
   for (const [, t] of list) {
-    if (LITTLE_ENDIAN) out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), pos);
-    else for (let i = 0; i < t.data.length; i++) dv.setFloat32(pos + 4 * i, t.data[i]!, true);
-    pos += 4 * t.data.length;
+    const d = t.data;
+    if (LITTLE_ENDIAN) out.set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength), pos);
+    else if (d instanceof BigInt64Array)
+      for (let i = 0; i < d.length; i++) dv.setBigInt64(pos + 8 * i, d[i]!, true);
+    else for (let i = 0; i < d.length; i++) dv.setFloat32(pos + 4 * i, d[i]!, true);
+    pos += d.byteLength;
   }
   return out;
 }

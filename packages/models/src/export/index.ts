@@ -1,0 +1,3 @@
+export * from './drift.js';
+export * from './export.js';
+export * from './semantics.js';
