@@ -9,14 +9,31 @@ import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount, version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import { installFastMatMulGradient } from '../dense/batch-matmul-grad.js';
 import { initNative, nativeUnavailable } from './native-engine.js';
+import {
+  describeAdapter,
+  initWebgpu,
+  WEBGPU_TFJS_PKG,
+  type WebgpuAdapterInfo,
+  webgpuAvailability,
+} from './webgpu-engine.js';
 import './register-unsorted-segment-sum.js';
 import { installWasmThreadsShim, unrefWasmWorkers, WASM_THREADS_SHIM_VERSION } from './wasm-threads.js';
 
-/** What the caller asks for. `auto`: tfjs-node-gpu, tfjs-node, native, wasm with threads, wasm, cpu — first that works. */
-export type BackendRequest = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'native' | 'wasm' | 'cpu';
+/**
+ * What the caller asks for. `auto`: tfjs-node-gpu, webgpu (hardware adapter only), tfjs-node, native, wasm with
+ * threads, wasm, cpu — first that works.
+ */
+export type BackendRequest = 'auto' | 'tensorflow-gpu' | 'webgpu' | 'tensorflow' | 'native' | 'wasm' | 'cpu';
 
 /** What actually runs: the tfjs backend plus its flavour (`wasm-mt` = wasm with the thread shim). */
-export type EngineVariant = 'tensorflow-gpu' | 'tensorflow' | 'native' | 'wasm-mt' | 'wasm' | 'cpu';
+export type EngineVariant =
+  | 'tensorflow-gpu'
+  | 'webgpu'
+  | 'tensorflow'
+  | 'native'
+  | 'wasm-mt'
+  | 'wasm'
+  | 'cpu';
 
 /** Options of {@link initEngine}. */
 export interface InitEngineOptions {
@@ -59,6 +76,8 @@ export interface EngineInfo {
   threads: number;
   /** `native` only: the BLAS library in use (`built-in` = the addon's own GEMM), its file and threads. */
   blas?: { name: string; path: string; threads: number; config: string };
+  /** `webgpu` only: the adapter it runs on (`software` for e.g. SwiftShader). */
+  adapter?: WebgpuAdapterInfo;
   /** Whether the wasm SIMD build is loaded (false for other backends). */
   simd: boolean;
   /** Whether the fast `BatchMatMul` gradient is registered. */
@@ -86,6 +105,7 @@ const NATIVE_PKG = '@bigs/tfjs-backend-native';
 export const BACKEND_REQUESTS: readonly BackendRequest[] = [
   'auto',
   'tensorflow-gpu',
+  'webgpu',
   'tensorflow',
   'native',
   'wasm',
@@ -363,7 +383,9 @@ function summary(info: EngineInfo): string {
     ? `, ${info.threads} thread(s), simd ${info.simd}`
     : info.blas !== undefined
       ? `, ${info.threads} thread(s), BLAS ${info.blas.name}${info.blas.path ? ` ${info.blas.path}` : ''}`
-      : '';
+      : info.adapter !== undefined
+        ? `, adapter ${describeAdapter(info.adapter)}`
+        : '';
   return `[bigs] engine: ${info.variant} (${info.package}@${info.version}${extra})${info.notes.length ? ` — ${info.notes.join('; ')}` : ''}`;
 }
 
@@ -378,7 +400,9 @@ function summary(info: EngineInfo): string {
  *   failure, reason in `notes`), and the fast `BatchMatMul` gradient.
  * - `cpu`: the pure-JS backend (a correctness oracle: 40–75× slower than wasm on matmul).
  * - `native`: `@bigs/tfjs-backend-native` (C++ addon, BLAS found at run time); `threads` sizes its pool and BLAS.
- * - `auto`: the first of tensorflow-gpu, tensorflow, native (when its self-check passes), wasm (threads, then
+ * - `webgpu`: tfjs-backend-webgpu on `navigator.gpu` (browser) or the optional `webgpu` package (Node, Dawn);
+ *   any adapter, software ones included (webgpu-engine.ts).
+ * - `auto`: the first of tensorflow-gpu, webgpu (hardware adapter only), tensorflow, native (when its self-check passes), wasm (threads, then
  *   single), cpu that works.
  *
  * @example
@@ -437,6 +461,22 @@ export async function initEngine(options: InitEngineOptions = {}): Promise<Engin
       notes,
     };
   };
+  const tryWebgpu = async (requireHardware: boolean): Promise<EngineInfo> => {
+    const w = await initWebgpu(requireHardware);
+    return {
+      backend: tf.getBackend(),
+      variant: 'webgpu',
+      requested: request,
+      package: WEBGPU_TFJS_PKG,
+      version: w.version,
+      tfjsVersion,
+      threads: 0,
+      simd: false,
+      fastMatMulGradient: false,
+      adapter: w.adapter,
+      notes,
+    };
+  };
   const tryCpu = async (): Promise<EngineInfo> => {
     if (!(await tf.setBackend('cpu'))) throw new Error("initEngine: tf.setBackend('cpu') failed");
     if (options.quiet) (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
@@ -455,13 +495,14 @@ export async function initEngine(options: InitEngineOptions = {}): Promise<Engin
   };
 
   if (request === 'tensorflow' || request === 'tensorflow-gpu') info = await tryTensorflow(request);
+  else if (request === 'webgpu') info = await tryWebgpu(false);
   else if (request === 'native') info = await tryNative();
   else if (request === 'wasm') info = await tryWasm();
   else if (request === 'cpu') info = await tryCpu();
   else {
-    for (const r of ['tensorflow-gpu', 'tensorflow'] as const) {
+    for (const r of ['tensorflow-gpu', 'webgpu', 'tensorflow'] as const) {
       try {
-        info = await tryTensorflow(r);
+        info = r === 'webgpu' ? await tryWebgpu(true) : await tryTensorflow(r);
         break;
       } catch (e) {
         if (!isNotFoundMessage(e)) notes.push(`auto: ${r} unavailable (${firstSentence(errMessage(e))})`);
@@ -531,6 +572,7 @@ export async function listAvailableBackends(): Promise<BackendAvailability[]> {
         : { variant, available: false, package: pkg, reason: `${pkg} is not installed` },
     );
   }
+  out.push({ variant: 'webgpu', package: WEBGPU_TFJS_PKG, ...(await webgpuAvailability()) });
   const nativeReason = await nativeUnavailable();
   out.push(
     nativeReason === null

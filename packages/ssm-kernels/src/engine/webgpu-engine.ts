@@ -1,0 +1,219 @@
+/**
+ * The `webgpu` engine: tfjs-backend-webgpu on `navigator.gpu` — the browser's, or in Node the one the
+ * optional `webgpu` package (Dawn) creates. Finds an adapter, says which it is (a software adapter such as
+ * SwiftShader is flagged, and `auto` skips it), registers the project's WGSL kernels, switches tfjs to it
+ * and checks a matmul against float64 JS before anyone trains on it.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** The adapter the `webgpu` engine runs on, as it describes itself (`GPUAdapterInfo`). */
+export interface WebgpuAdapterInfo {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  /** A CPU (software) implementation: `isFallbackAdapter`, or a known software driver by name. */
+  software: boolean;
+  /** Where `navigator.gpu` came from: the browser (or host) or the `webgpu` npm package (Dawn). */
+  source: 'navigator.gpu' | 'webgpu (Dawn)';
+}
+
+/** What {@link initWebgpu} set up. */
+export interface WebgpuSetup {
+  /** tfjs-backend-webgpu's version. */
+  version: string;
+  adapter: WebgpuAdapterInfo;
+}
+
+/** The optional Node package that provides `navigator.gpu` (Dawn). */
+export const WEBGPU_NODE_PKG = 'webgpu';
+/** The version of {@link WEBGPU_NODE_PKG} this project is tested with. */
+export const WEBGPU_NODE_VERSION = '0.6.2';
+/** The tfjs backend package (a dependency, pinned to tfjs's version). */
+export const WEBGPU_TFJS_PKG = '@tensorflow/tfjs-backend-webgpu';
+
+type Importer = (specifier: string) => Promise<unknown>;
+const defaultImport: Importer = (specifier) => import(/* @vite-ignore */ specifier);
+let importOptional: Importer = defaultImport;
+
+/** Testing only: replace how the optional `webgpu` package is imported; `null` restores it. */
+export function setWebgpuImporterForTesting(importer: Importer | null): void {
+  importOptional = importer ?? defaultImport;
+}
+
+const SOFTWARE_DRIVER = /swiftshader|llvmpipe|lavapipe|softpipe|warp|microsoft basic render/i;
+
+function errMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function hostGpu(): GPU | undefined {
+  const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
+  return nav?.gpu ?? undefined;
+}
+
+/** Puts `gpu` on `globalThis.navigator` (Node ≥ 21 has a `navigator` object without `gpu`; Node 20 has none). */
+function installNavigatorGpu(gpu: GPU): void {
+  const g = globalThis as { navigator?: object };
+  if (g.navigator === undefined) {
+    Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+  } else {
+    Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true, writable: true });
+  }
+}
+
+let dawn: Promise<{ gpu: GPU; source: WebgpuAdapterInfo['source'] }> | null = null;
+
+/** `navigator.gpu` if the host has one, else one created from the `webgpu` package (once per process). */
+function obtainGpu(): Promise<{ gpu: GPU; source: WebgpuAdapterInfo['source'] }> {
+  const existing = hostGpu();
+  if (existing !== undefined) return Promise.resolve({ gpu: existing, source: 'navigator.gpu' });
+  dawn ??= (async () => {
+    let mod: { create: (options: string[]) => GPU; globals: object };
+    try {
+      mod = (await importOptional(WEBGPU_NODE_PKG)) as typeof mod;
+    } catch (e) {
+      dawn = null;
+      throw new Error(
+        `initEngine: backend 'webgpu' needs navigator.gpu; in Node it comes from the optional package ` +
+          `${WEBGPU_NODE_PKG} (Dawn), which ${/Cannot find|ERR_MODULE_NOT_FOUND|Failed to load/.test(errMessage(e)) ? 'is not installed' : `failed to load (${errMessage(e)})`}. ` +
+          `Add it with \`pnpm add ${WEBGPU_NODE_PKG}@${WEBGPU_NODE_VERSION}\`, or choose another backend ('auto', 'native', 'wasm', 'cpu').`,
+      );
+    }
+    // GPUBufferUsage, GPUMapMode, … are globals in a browser; tfjs-backend-webgpu reads them.
+    for (const [name, value] of Object.entries(mod.globals)) {
+      if (!(name in globalThis))
+        Object.defineProperty(globalThis, name, { value, configurable: true, writable: true });
+    }
+    const gpu = mod.create([]);
+    installNavigatorGpu(gpu);
+    return { gpu, source: 'webgpu (Dawn)' as const };
+  })();
+  return dawn;
+}
+
+/** Asks for the high-performance adapter and describes it; throws with a reason when there is none. */
+export async function probeWebgpuAdapter(): Promise<WebgpuAdapterInfo> {
+  const { gpu, source } = await obtainGpu();
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (adapter === null) {
+    throw new Error(
+      `initEngine: backend 'webgpu' found no adapter through ${source}` +
+        (source === 'webgpu (Dawn)'
+          ? ' (Dawn needs a Vulkan, Metal or D3D12 driver: on Linux the Vulkan loader libvulkan.so.1 and an ICD; ' +
+            'for a software adapter point VK_ICD_FILENAMES at SwiftShader, e.g. /usr/lib/chromium/vk_swiftshader_icd.json)'
+          : '') +
+        ". Choose another backend ('auto', 'native', 'wasm', 'cpu').",
+    );
+  }
+  const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo & { isFallbackAdapter?: boolean } }).info;
+  const fields = {
+    vendor: info?.vendor ?? '',
+    architecture: info?.architecture ?? '',
+    device: info?.device ?? '',
+    description: info?.description ?? '',
+  };
+  const fallback =
+    info?.isFallbackAdapter === true ||
+    (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
+  const software = fallback || SOFTWARE_DRIVER.test(Object.values(fields).join(' '));
+  return { ...fields, software, source };
+}
+
+/** One line naming the adapter, e.g. `google swiftshader (SwiftShader driver 5.0.0, software)`. */
+export function describeAdapter(a: WebgpuAdapterInfo): string {
+  const name = [a.vendor, a.architecture].filter((s) => s !== '').join(' ') || 'unnamed adapter';
+  const detail = [a.description || a.device, a.software ? 'software' : ''].filter((s) => s !== '');
+  return `${name}${detail.length ? ` (${detail.join(', ')})` : ''}`;
+}
+
+/**
+ * Whether `webgpu` can run here, checked by asking for an adapter (tfjs is not switched). A software adapter
+ * is available to an explicit `backend: 'webgpu'`; the reason says that `auto` skips it.
+ */
+export async function webgpuAvailability(): Promise<{ available: boolean; reason: string }> {
+  try {
+    const a = await probeWebgpuAdapter();
+    return a.software
+      ? { available: true, reason: `software adapter ${describeAdapter(a)}; 'auto' skips it` }
+      : { available: true, reason: `adapter ${describeAdapter(a)}` };
+  } catch (e) {
+    return { available: false, reason: errMessage(e) };
+  }
+}
+
+/** Matmul on the active backend vs float64 JS, read asynchronously (webgpu has no `dataSync` in Node). */
+async function webgpuSelfCheck(forceFail: boolean): Promise<void> {
+  const M = 67;
+  const K = 131;
+  const N = 45;
+  const a = new Float32Array(M * K).map((_, i) => Math.sin(i * 0.37));
+  const b = new Float32Array(K * N).map((_, i) => Math.cos(i * 0.11));
+  const prod = tf.tidy(() => tf.matMul(tf.tensor2d(a, [M, K]), tf.tensor2d(b, [K, N]))); // [M, N]
+  const got = await prod.data();
+  prod.dispose();
+  let worst = 0;
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < N; j++) {
+      let s = 0;
+      for (let k = 0; k < K; k++) s += (a[i * K + k] as number) * (b[k * N + j] as number);
+      worst = Math.max(worst, Math.abs(s - (got[i * N + j] as number)) / (1 + Math.abs(s)));
+    }
+  }
+  if (forceFail) worst = Number.POSITIVE_INFINITY;
+  if (!(worst < 1e-4)) throw new Error(`webgpu self-check failed (max relative error ${worst})`);
+}
+
+/** tfjs-backend-webgpu's `readSync` needs OffscreenCanvas, which Node lacks: say so instead of a ReferenceError. */
+function explainReadSync(): void {
+  const backend = tf.backend() as unknown as { readSync: (dataId: object) => unknown; bigsPatched?: boolean };
+  if (
+    backend.bigsPatched ||
+    typeof (globalThis as { OffscreenCanvas?: unknown }).OffscreenCanvas !== 'undefined'
+  )
+    return;
+  const original = backend.readSync.bind(backend);
+  backend.readSync = (dataId: object) => {
+    try {
+      return original(dataId);
+    } catch (e) {
+      if (!/OffscreenCanvas/.test(errMessage(e))) throw e;
+      throw new Error(
+        'webgpu backend: synchronous reads (dataSync, arraySync, bufferSync) need OffscreenCanvas, which Node does not have; ' +
+          'read with `await tensor.data()` / `await tensor.array()` instead.',
+      );
+    }
+  };
+  backend.bigsPatched = true;
+}
+
+/**
+ * Registers and selects backend `webgpu`, then runs the self-check (on failure the previous backend is
+ * restored). With `requireHardware`, a software adapter is refused (what `auto` asks for).
+ */
+export async function initWebgpu(requireHardware: boolean, forceFail = false): Promise<WebgpuSetup> {
+  const adapter = await probeWebgpuAdapter();
+  if (requireHardware && adapter.software) {
+    throw new Error(`webgpu has only a software adapter here: ${describeAdapter(adapter)}`);
+  }
+  // Imported only now: it registers the backend at import time when navigator.gpu exists.
+  const mod = await import('@tensorflow/tfjs-backend-webgpu');
+  (await import('../webgpu/register-webgpu-kernels.js')).registerWebgpuSsmKernels(mod.webgpu_util);
+  const previous = tf.getBackend();
+  let ok = false;
+  try {
+    ok = await tf.setBackend('webgpu');
+  } catch (e) {
+    throw new Error(`initEngine: tf.setBackend('webgpu') failed (${errMessage(e)})`);
+  }
+  if (!ok) throw new Error(`initEngine: tf.setBackend('webgpu') failed on ${describeAdapter(adapter)}`);
+  try {
+    explainReadSync();
+    await webgpuSelfCheck(forceFail);
+  } catch (e) {
+    if (previous !== undefined && previous !== 'webgpu') await tf.setBackend(previous);
+    throw e;
+  }
+  // The package exports no version; package.json pins it to tfjs's own version.
+  return { version: tf.version_core, adapter };
+}
