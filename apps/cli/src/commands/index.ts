@@ -3,6 +3,7 @@ import { analyzeCommands } from './analyze.js';
 import { classifyCommands } from './classify.js';
 import { dataCommands } from './data.js';
 import { embedCommands } from './embed.js';
+import { exportCommands } from './export.js';
 import { fillMaskCommands } from './fill-mask.js';
 import { predictCommands } from './predict.js';
 
@@ -17,4 +18,5 @@ export const COMMAND_GROUPS: CommandGroup[] = [
   classifyCommands,
   embedCommands,
   analyzeCommands,
+  exportCommands,
 ];
