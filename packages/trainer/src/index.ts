@@ -18,6 +18,14 @@ export {
 export type { HostTensor } from './checkpoint/host-tensor.js';
 export { DEFAULT_MODEL_FILE, loadModuleWeights, saveModuleWeights } from './checkpoint/model-weights.js';
 export {
+  checkOutputDir,
+  checkResumeState,
+  prepareRunDir,
+  RunDirError,
+  type RunDirOptions,
+  safeToDelete,
+} from './checkpoint/run-dir.js';
+export {
   OPTIMIZER_FILE,
   TRAINER_STATE_FILE,
   type TrainerStateFile,
@@ -37,6 +45,7 @@ export {
   ProgressReporter,
   type ProgressStream,
 } from './logging/progress.js';
+export { stepsForEpochs } from './loop/epoch-steps.js';
 export { FAULT_POINTS_ENV, faultPoint, faultPointSync } from './loop/fault-points.js';
 export {
   checkRunEstimate,
