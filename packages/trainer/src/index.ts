@@ -45,8 +45,10 @@ export {
   ProgressReporter,
   type ProgressStream,
 } from './logging/progress.js';
+export { BestTracker, type BestTrackerOptions } from './loop/best-model.js';
 export { stepsForEpochs } from './loop/epoch-steps.js';
 export { FAULT_POINTS_ENV, faultPoint, faultPointSync } from './loop/fault-points.js';
+export type { TrainerOptions } from './loop/options.js';
 export {
   checkRunEstimate,
   type EstimateCheck,
@@ -64,15 +66,21 @@ export {
 } from './loop/run-estimate.js';
 export { RNG_SCHEME, stepSeed, trainContext } from './loop/seed.js';
 export {
+  isSupervisedChild,
+  onStopSignals,
+  SIGNAL_REPEAT_WINDOW_MS,
+  STOP_SIGNALS,
+  type StopHandlers,
+  type StopSignal,
+  SUPERVISED_ENV,
+  signalExitCode,
+  stopNow,
+} from './loop/signals.js';
+export {
   ACK_MESSAGE,
   attachToLauncher,
-  isSupervisedChild,
   NO_SUPERVISOR_ENV,
-  onStopSignals,
   runSupervised,
-  SIGNAL_REPEAT_WINDOW_MS,
-  type StopHandlers,
-  SUPERVISED_ENV,
   type SuperviseOptions,
   shouldSupervise,
 } from './loop/supervisor.js';
@@ -82,7 +90,7 @@ export {
   denseTrainingFlopsPerToken,
   mfu,
 } from './loop/throughput.js';
-export { Trainer, type TrainerOptions, train } from './loop/trainer.js';
+export { Trainer, train } from './loop/trainer.js';
 export {
   type Batch,
   type BatchSource,

@@ -10,6 +10,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../../../..');
 const LOADER = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 const MODULE = JSON.stringify(pathToFileURL(join(HERE, 'supervisor.ts')).href);
+const SIGNALS = JSON.stringify(pathToFileURL(join(HERE, 'signals.ts')).href);
 const DIR = mkdtempSync(join(tmpdir(), 'bigs-supervisor-'));
 
 /**
@@ -20,7 +21,8 @@ const SCRIPT = join(DIR, 'run.mts');
 writeFileSync(
   SCRIPT,
   `import { fileURLToPath } from 'node:url';
-import { attachToLauncher, onStopSignals, runSupervised, shouldSupervise } from ${MODULE};
+import { attachToLauncher, runSupervised, shouldSupervise } from ${MODULE};
+import { onStopSignals } from ${SIGNALS};
 const stepMs = Number(process.argv[2]);
 if (shouldSupervise()) {
   process.exitCode = await runSupervised({ script: fileURLToPath(import.meta.url), argv: process.argv.slice(2), graceMs: 500 });

@@ -1,5 +1,17 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
+import {
+  hasStopListeners,
+  isSupervisedChild,
+  parseStopMessage,
+  STOP_SIGNALS,
+  type StopMessage,
+  StopRequests,
+  type StopSignal,
+  SUPERVISED_ENV,
+  signalExitCode,
+  stopNow,
+} from './signals.js';
 
 /**
  * Signals that answer while a step runs.
@@ -13,49 +25,24 @@ import { constants } from 'node:os';
  *   atomically (hidden temporary + rename), so the last complete checkpoint stays intact and a run resumes from
  *   it with the same command.
  * - the **training child** ({@link onStopSignals} with `isSupervisedChild()`) takes the launcher's requests: the
- *   first one stops the trainer after the current step (checkpoint, then exit 128 + signo); "now" exits at once.
+ *   first one stops the trainer after the current step (checkpoint, then exit 128 + signo); "now" stops it at once.
  *   Signals that reach it directly (Ctrl-C goes to the whole process group) count only as a first request: the
  *   launcher received them too and decides about "now".
  *
  * Without a launcher (the library used in-process, or `BIGS_NO_SUPERVISOR=1`) {@link onStopSignals} handles the
  * signals itself: the first stops after the current step, a repeat of the same signal within 3 s is the same
- * request (several processes of a group may relay one Ctrl-C), a later or different one exits at once.
+ * request (several processes of a group may relay one Ctrl-C), a later or different one stops it at once.
+ * Signal classification, exit codes and "stop now" live in signals.ts.
  */
-export const SUPERVISED_ENV = 'BIGS_SUPERVISED_CHILD';
+
 /** Set to 1 to train in the launching process (no child): signals are then only seen between steps. */
 export const NO_SUPERVISOR_ENV = 'BIGS_NO_SUPERVISOR';
 
 /** What the launcher prints at once on the first signal (after `"<SIGNAL> received: "`). */
 export const ACK_MESSAGE = 'stopping after this step: checkpoint, then exit; signal again to stop now';
 
-/** A repeat of the same signal within this window is the same request (one Ctrl-C relayed by several processes). */
-export const SIGNAL_REPEAT_WINDOW_MS = 3000;
 /** In the launcher, which sees each signal at once, the window only needs to cover relays (tsx, pnpm). */
 const LAUNCHER_REPEAT_WINDOW_MS = 1000;
-
-type StopSignal = 'SIGINT' | 'SIGTERM';
-const STOP_SIGNALS: readonly StopSignal[] = ['SIGINT', 'SIGTERM'];
-
-/** IPC messages from the launcher to the training child. */
-interface StopMessage {
-  type: 'bigs-stop' | 'bigs-stop-now';
-  signal: StopSignal;
-}
-
-/** How many {@link onStopSignals} listeners are active (the launcher's requests go to them when > 0). */
-let activeListeners = 0;
-
-const exitCodeOf = (signal: string) => 128 + (constants.signals[signal as StopSignal] ?? 15);
-
-/**
- * True in a training child started by {@link runSupervised} (its IPC channel to the launcher is open).
- *
- * @example
- * isSupervisedChild(); // false in a launcher or a plain process
- */
-export function isSupervisedChild(): boolean {
-  return process.env[SUPERVISED_ENV] === '1' && typeof process.send === 'function';
-}
 
 /**
  * True when this process should launch a supervised child rather than train itself (it is not such a child, and
@@ -102,26 +89,24 @@ export function runSupervised(options: SuperviseOptions): Promise<number> {
       env: { ...process.env, [SUPERVISED_ENV]: '1' },
     },
   );
-  let first: { signal: StopSignal; at: number } | null = null;
+  const requests = new StopRequests(LAUNCHER_REPEAT_WINDOW_MS);
   let forcedBy: StopSignal | null = null;
   let killTimer: NodeJS.Timeout | null = null;
   const send = (m: StopMessage) => {
     if (child.connected) child.send(m, () => {}); // a child that already exited: nothing to tell
   };
   const handler = (signal: StopSignal) => {
-    const now = Date.now();
-    if (first === null) {
-      first = { signal, at: now };
+    if (forcedBy !== null) return;
+    const kind = requests.classify(signal);
+    if (kind === 'request') {
       write(`\n${signal} received: ${ACK_MESSAGE}\n`);
       send({ type: 'bigs-stop', signal });
-      return;
+    } else if (kind === 'now') {
+      forcedBy = signal;
+      write(`\n${signal} received again: stopping now (the last complete checkpoint is kept)\n`);
+      send({ type: 'bigs-stop-now', signal });
+      killTimer = setTimeout(() => child.kill('SIGKILL'), graceMs);
     }
-    if (forcedBy !== null) return;
-    if (signal === first.signal && now - first.at < LAUNCHER_REPEAT_WINDOW_MS) return;
-    forcedBy = signal;
-    write(`\n${signal} received again: stopping now (the last complete checkpoint is kept)\n`);
-    send({ type: 'bigs-stop-now', signal });
-    killTimer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   };
   for (const s of STOP_SIGNALS) process.on(s, handler);
   return new Promise((resolve) => {
@@ -135,73 +120,17 @@ export function runSupervised(options: SuperviseOptions): Promise<number> {
       finish(1);
     });
     child.on('exit', (code, signal) => {
-      if (forcedBy !== null) finish(exitCodeOf(forcedBy));
+      if (forcedBy !== null) finish(signalExitCode(forcedBy));
       else if (code !== null) finish(code);
-      else finish(128 + (constants.signals[signal as NodeJS.Signals] ?? 9));
+      else finish(signal === null ? 1 : 128 + (constants.signals[signal] ?? 9));
     });
   });
 }
 
-/** Callbacks of {@link onStopSignals}. */
-export interface StopHandlers {
-  /** First request: finish the current step, save, stop. Called once. */
-  stop(signal: StopSignal): void;
-  /** Stop now. Default: `process.exit(128 + signo)` (checkpoints are atomic, so nothing half-written shows). */
-  now?(signal: StopSignal): void;
-  /** A line for stderr when the first request is handled (not printed under a launcher, which already did). */
-  message?(signal: StopSignal): string;
-}
-
 /**
- * Listen for stop requests: SIGINT/SIGTERM, and in a supervised child also the launcher's IPC messages.
- * Returns the remover.
- *
- * @example
- * const off = onStopSignals({ stop: (s) => trainer.requestStop('signal', s) });
- * await trainer.train();
- * off();
- */
-export function onStopSignals(handlers: StopHandlers): () => void {
-  const supervised = isSupervisedChild();
-  const now = handlers.now ?? ((s: StopSignal) => process.exit(exitCodeOf(s)));
-  let first: { signal: StopSignal; at: number } | null = null;
-  const request = (signal: StopSignal) => {
-    if (first !== null) return false;
-    first = { signal, at: Date.now() };
-    if (!supervised && handlers.message) process.stderr.write(`\n${handlers.message(signal)}\n`);
-    handlers.stop(signal);
-    return true;
-  };
-  const onSignal = (signal: StopSignal) => {
-    if (request(signal) || supervised) return;
-    const f = first!;
-    if (signal === f.signal && Date.now() - f.at < SIGNAL_REPEAT_WINDOW_MS) return;
-    now(signal);
-  };
-  const onMessage = (m: unknown) => {
-    const msg = m as Partial<StopMessage> | null;
-    if (!msg || (msg.type !== 'bigs-stop' && msg.type !== 'bigs-stop-now')) return;
-    const signal: StopSignal = msg.signal === 'SIGINT' ? 'SIGINT' : 'SIGTERM';
-    if (msg.type === 'bigs-stop') request(signal);
-    else now(signal);
-  };
-  for (const s of STOP_SIGNALS) process.on(s, onSignal);
-  if (supervised) process.on('message', onMessage);
-  activeListeners += 1;
-  let removed = false;
-  return () => {
-    if (removed) return;
-    removed = true;
-    activeListeners -= 1;
-    for (const s of STOP_SIGNALS) process.off(s, onSignal);
-    if (supervised) process.off('message', onMessage);
-  };
-}
-
-/**
- * In a supervised child: exit when the launcher is gone (it was killed, e.g. `kill -9` of the launcher alone), so
+ * In a supervised child: stop now ({@link stopNow}) when the launcher is gone (it was killed, e.g. `kill -9` of the launcher alone), so
  * no orphaned trainer keeps writing to the output dir; outside training (no {@link onStopSignals} listener: data
- * preparation, final save) a stop request from the launcher exits at once; and release the IPC channel when done
+ * preparation, final save) a stop request from the launcher stops it at once; and release the IPC channel when done
  * so the process can end. Call once at start; call the returned function when the run is over. No-op without a
  * launcher.
  *
@@ -212,11 +141,10 @@ export function onStopSignals(handlers: StopHandlers): () => void {
  */
 export function attachToLauncher(): () => void {
   if (!isSupervisedChild()) return () => {};
-  const onDisconnect = () => process.exit(exitCodeOf('SIGTERM'));
+  const onDisconnect = () => stopNow('SIGTERM');
   const onMessage = (m: unknown) => {
-    const msg = m as Partial<StopMessage> | null;
-    if (activeListeners > 0 || !msg || (msg.type !== 'bigs-stop' && msg.type !== 'bigs-stop-now')) return;
-    process.exit(exitCodeOf(msg.signal === 'SIGINT' ? 'SIGINT' : 'SIGTERM'));
+    const msg = parseStopMessage(m);
+    if (msg && !hasStopListeners()) stopNow(msg.signal);
   };
   process.on('disconnect', onDisconnect);
   process.on('message', onMessage);

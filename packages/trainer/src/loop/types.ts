@@ -64,6 +64,8 @@ export interface TrainResult {
   stopReason: StopReason;
   /** Signal name when `stopReason` is 'signal'. */
   signal?: string;
+  /** When stopped by a signal: the exit code the caller should end with (128 + signo: 130 SIGINT, 143 SIGTERM). */
+  exitCode?: number;
   lastCheckpoint: string | null;
   /** Best value of `metricForBest` and where it was seen (null without `metricForBest`). */
   best: { metric: string; value: number; step: number; checkpoint: string | null } | null;
