@@ -2,12 +2,10 @@
  * @packageDocumentation
  * `@bigs/analysis`: what a trained BiGS (or attention baseline) learned — the SSM kernels and the static
  * token-to-token maps they imply, gradient sensitivity maps for a sentence, linear probes by layer on a CoNLL-U
- * treebank, dependency-free SVG plots, and a markdown + self-contained HTML report (`analyzeModel`).
+ * treebank, SVG plots (drawn with `@bigs/common`), and a markdown + self-contained HTML report (`analyzeModel`).
  */
 export * from './kernels/index.js';
-export * from './plot/index.js';
 export * from './probing/index.js';
 export * from './report/index.js';
 export * from './sensitivity/index.js';
-export { createRng, type Rng } from './util/rng.js';
 export { shellJoin, shellQuote, textExcerpt } from './util/shell.js';

@@ -1,10 +1,11 @@
 /** Shared helpers of the tests (not exported from the package). */
+
+import { createRng } from '@bigs/common';
 import { BertTokenizer } from '@bigs/data';
 import { type AnyBiGSModel, type BiGSConfig, createConfig, createModel, TINY } from '@bigs/models';
 import { initEngine } from '@bigs/ssm-kernels';
 import * as tf from '@tensorflow/tfjs';
 import { SaxesParser } from 'saxes';
-import { createRng } from './util/rng.js';
 
 export async function useCpu(): Promise<void> {
   await initEngine({ backend: 'cpu', threads: 1, quiet: true });
@@ -69,7 +70,7 @@ export function randomize(model: AnyBiGSModel, seed = 1, scale = 0.5): void {
     for (const [name, p] of model.namedParameters()) {
       if (/\.(A_re|A_im|C|log_step)$/.test(name)) continue;
       const v = new Float32Array(p.variable.size);
-      for (let i = 0; i < v.length; i++) v[i] = (rng.next() * 2 - 1) * scale;
+      for (let i = 0; i < v.length; i++) v[i] = (rng.uniform() * 2 - 1) * scale;
       if (/(LayerNorm|_norm)\.weight$/.test(name) || name.endsWith('.D'))
         for (let i = 0; i < v.length; i++) v[i]! += 1;
       p.variable.assign(tf.tensor(v, p.variable.shape));

@@ -33,7 +33,6 @@ export {
 } from './checkpoint/trainer-state.js';
 export {
   type LossCurveOptions,
-  niceTicks,
   renderLossCurveSvg,
   writeLossCurveSvg,
 } from './logging/loss-curve-svg.js';

@@ -1,6 +1,4 @@
-import { gridOfPlots } from '../plot/grid.js';
-import { heatmap } from '../plot/heatmap.js';
-import { linePlot } from '../plot/line-plot.js';
+import { gridOfPlots, heatmap, linePlot } from '@bigs/common';
 import type { KernelExtraction } from './extract.js';
 import { staticInteractionMaps } from './interaction.js';
 

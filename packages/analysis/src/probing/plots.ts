@@ -1,5 +1,4 @@
-import { barChart } from '../plot/bar-chart.js';
-import { linePlot } from '../plot/line-plot.js';
+import { barChart, linePlot } from '@bigs/common';
 import type { ProbingReport } from './probing.js';
 
 /**

@@ -1,6 +1,6 @@
+import { createRng } from '@bigs/common';
 import { dense } from '@bigs/ssm-kernels';
 import * as tf from '@tensorflow/tfjs';
-import { createRng } from '../util/rng.js';
 
 /** Options of {@link trainLinearProbe}. */
 export interface ProbeTrainOptions {

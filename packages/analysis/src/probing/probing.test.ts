@@ -1,6 +1,6 @@
+import { createRng } from '@bigs/common';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseXml, tinyModel, tinyTokenizer, useCpu } from '../test-helpers.js';
-import { createRng } from '../util/rng.js';
 import { alignWords, poolWords } from './align.js';
 import { parseConllu } from './conllu.js';
 import { probingPlot } from './plots.js';
@@ -74,7 +74,7 @@ function treebank(n: number): string {
   const adjs = ['big', 'small', 'red', 'old', 'long'];
   const nouns = ['dog', 'cat', 'house', 'sailor', 'story', 'sea', 'storm', 'children'];
   const verbs = ['runs', 'sleeps', 'came', 'saw', 'told'];
-  const pick = (a: string[]) => a[Math.floor(rng.next() * a.length)]!;
+  const pick = (a: string[]) => a[Math.floor(rng.uniform() * a.length)]!;
   const out: string[] = [];
   for (let s = 0; s < n; s++) {
     // DET ADJ NOUN VERB PUNCT: det→noun, adj→noun, noun→verb, verb root, punct→verb

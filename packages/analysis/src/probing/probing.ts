@@ -1,8 +1,8 @@
+import { createRng } from '@bigs/common';
 import type { BertTokenizer } from '@bigs/data';
 import type { AnyBiGSModel, BiGSPreTrainedModel } from '@bigs/models';
 import * as tf from '@tensorflow/tfjs';
 import { modelBlocks } from '../kernels/extract.js';
-import { createRng } from '../util/rng.js';
 import { type AlignedSentence, alignWords, poolWords, type WordPooling } from './align.js';
 import { type ConlluSentence, treeDepths } from './conllu.js';
 import { accuracy, type ProbeTrainOptions, predictProbe, trainLinearProbe } from './probe.js';

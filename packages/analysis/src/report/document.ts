@@ -1,4 +1,4 @@
-import { escapeXml } from '../plot/svg.js';
+import { escapeXml } from '@bigs/common';
 
 /** A block of report content. Paragraph text may use `code` and **bold**. */
 export type ReportBlock =

@@ -1,4 +1,4 @@
-import { heatmap } from '../plot/heatmap.js';
+import { heatmap } from '@bigs/common';
 import type { SensitivityMap } from './sensitivity.js';
 
 /**

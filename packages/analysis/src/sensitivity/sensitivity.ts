@@ -1,8 +1,8 @@
+import { createRng } from '@bigs/common';
 import { ForwardContext } from '@bigs/gated-blocks';
 import type { AnyBiGSModel, BiGSPreTrainedModel } from '@bigs/models';
 import * as tf from '@tensorflow/tfjs';
 import { modelBlocks } from '../kernels/extract.js';
-import { createRng } from '../util/rng.js';
 
 /** One tokenised sequence (length L). */
 export interface SequenceInput {

@@ -31,6 +31,26 @@ export interface LinePlotOptions {
   zeroLine?: boolean;
   /** Show the legend (default: when there is more than one series). */
   legend?: boolean;
+  /** When every series is empty, draw empty axes with this message instead of throwing. */
+  emptyMessage?: string;
+}
+
+/** The frame, title, axis labels and a centred message of a plot without data. */
+function emptyPlot(
+  options: LinePlotOptions,
+  width: number,
+  height: number,
+  m: { left: number; right: number; top: number; bottom: number },
+): string {
+  const pw = width - m.left - m.right;
+  const ph = height - m.top - m.bottom;
+  return svgDocument(width, height, options.title, [
+    text(width / 2, 22, options.title, { size: 15, anchor: 'middle', weight: '600' }),
+    `<rect x="${c(m.left)}" y="${c(m.top)}" width="${c(pw)}" height="${c(ph)}" fill="none" stroke="#444" stroke-width="1"/>`,
+    text(m.left + pw / 2, m.top + ph / 2, options.emptyMessage ?? '', { anchor: 'middle', fill: '#888' }),
+    text(m.left + pw / 2, height - 10, options.xLabel, { size: 12, anchor: 'middle' }),
+    text(16, m.top + ph / 2, options.yLabel, { size: 12, anchor: 'middle', rotate: -90 }),
+  ]);
 }
 
 /**
@@ -75,7 +95,10 @@ export function linePlot(options: LinePlotOptions): string {
       yMax = Math.max(yMax, y);
     }
   });
-  if (!Number.isFinite(xMin)) throw new Error(`${where}: every series is empty`);
+  if (!Number.isFinite(xMin)) {
+    if (options.emptyMessage === undefined) throw new Error(`${where}: every series is empty`);
+    return emptyPlot(options, width, height, m);
+  }
   if (options.yRange) [yMin, yMax] = options.yRange;
   const xt = niceTicks(xMin, xMax === xMin ? xMin + 1 : xMax, 8);
   const yt = niceTicks(yMin, yMax, 6);

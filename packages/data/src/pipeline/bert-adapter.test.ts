@@ -1,11 +1,11 @@
 import { join } from 'node:path';
+import { rngFromWords } from '@bigs/common';
 import { describe, expect, it } from 'vitest';
 import { embeddedCorpusDir } from '../embedded/index.js';
 import { loadTokenizer } from '../tokenizer/io.js';
 import { fromBertTokenizer } from './bert-adapter.js';
 import { maskSequence, resolveMasking } from './masking.js';
 import { SequencePacker } from './packing.js';
-import { Rng } from './rng.js';
 import { splitSentences } from './sentences.js';
 import { vocabInfoOf } from './tokenizer.js';
 
@@ -30,7 +30,7 @@ describe('real WordPiece tokenizer through the pipeline adapter', () => {
     const labels = new Int32Array(64);
     const opts = resolveMasking({ wholeWord: true, maskProb: 0.4 }, 64);
     for (let t = 0; t < 50; t++) {
-      maskSequence(seq!.ids, vocab, opts, new Rng(t), input, labels);
+      maskSequence(seq!.ids, vocab, opts, rngFromWords(t), input, labels);
       for (let i = 1; i < seq!.ids.length; i++) {
         if (tok.isContinuation(seq!.ids[i]!)) expect(labels[i] !== -100).toBe(labels[i - 1] !== -100);
       }

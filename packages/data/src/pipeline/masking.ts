@@ -1,4 +1,4 @@
-import type { Rng } from './rng.js';
+import type { Rng } from '@bigs/common';
 import type { VocabInfo } from './tokenizer.js';
 
 /** Options of masked-language-model masking. */
@@ -105,7 +105,7 @@ export function maskSequence(
   for (const p of chosen) {
     const orig = ids[p] as number;
     labelsOut[p] = orig;
-    const r = rng.float();
+    const r = rng.uniform();
     if (r < opts.maskTokenProb) inputOut[p] = vocab.maskId;
     else if (r < opts.maskTokenProb + opts.randomTokenProb)
       inputOut[p] = replacements[rng.int(replacements.length)] as number;

@@ -1,4 +1,4 @@
-import { Rng } from './rng.js';
+import { type Rng, rngFromWords } from '@bigs/common';
 import type { PipelineTokenizer } from './tokenizer.js';
 
 /** Options for {@link SequencePacker}. */
@@ -33,7 +33,7 @@ export interface PackedSequence {
  * - over-long sequences are truncated one token at a time from the longer segment, at the front or the back
  *   chosen at random (BERT's `truncate_seq_pair`).
  *
- * Randomness comes from `Rng(seed, docIndex)`, so a document packs the same way whatever precedes it.
+ * Randomness comes from `rngFromWords(seed, 0x7061636b, docIndex)`, so a document packs the same way whatever precedes it.
  * @example
  * const packer = new SequencePacker(tok, { maxSeqLength: 128, seed: 42 });
  * for (const seq of packer.packDocument(0, sentencesIds)) seq.ids; // Int32Array [≤ 128]
@@ -63,9 +63,9 @@ export class SequencePacker {
 
   /** Pack one document (its sentences as token ids, without specials). */
   *packDocument(docIndex: number, sentences: ArrayLike<number>[]): Generator<PackedSequence> {
-    const rng = new Rng(this.seed, 0x7061636b, docIndex);
+    const rng = rngFromWords(this.seed, 0x7061636b, docIndex);
     const maxNum = this.maxSeqLength - (this.twoSegments ? 3 : 2);
-    const target = rng.float() < this.shortSeqProb ? rng.intBetween(2, maxNum) : maxNum;
+    const target = rng.uniform() < this.shortSeqProb ? rng.intBetween(2, maxNum) : maxNum;
     let chunk: ArrayLike<number>[] = [];
     let length = 0;
     const nonEmpty = sentences.filter((s) => s.length > 0);
@@ -89,7 +89,7 @@ export class SequencePacker {
     const seg = { a: 0, aEnd: a.length, b: 0, bEnd: b.length };
     while (seg.aEnd - seg.a + (seg.bEnd - seg.b) > maxNum) {
       const useA = seg.aEnd - seg.a >= seg.bEnd - seg.b;
-      const front = rng.float() < 0.5;
+      const front = rng.uniform() < 0.5;
       if (useA) {
         if (front) seg.a++;
         else seg.aEnd--;

@@ -1,20 +1,20 @@
+import { permutation, rngFromWords } from '@bigs/common';
 import { describe, expect, it } from 'vitest';
 import { maskSequence, resolveMasking } from './masking.js';
 import { SequencePacker } from './packing.js';
-import { permutation, Rng } from './rng.js';
 import { splitSentences } from './sentences.js';
 import { TinyTokenizer } from './tiny-tokenizer.fixture.js';
 import { vocabInfoOf } from './tokenizer.js';
 
 describe('Rng', () => {
   it('is deterministic by seed and roughly uniform', () => {
-    const a = new Rng(42, 1);
-    const b = new Rng(42, 1);
-    const c = new Rng(42, 2);
-    const xs = Array.from({ length: 5 }, () => a.nextU32());
-    expect(Array.from({ length: 5 }, () => b.nextU32())).toEqual(xs);
-    expect(Array.from({ length: 5 }, () => c.nextU32())).not.toEqual(xs);
-    const r = new Rng(7);
+    const a = rngFromWords(42, 1);
+    const b = rngFromWords(42, 1);
+    const c = rngFromWords(42, 2);
+    const xs = Array.from({ length: 5 }, () => a.nextUint32());
+    expect(Array.from({ length: 5 }, () => b.nextUint32())).toEqual(xs);
+    expect(Array.from({ length: 5 }, () => c.nextUint32())).not.toEqual(xs);
+    const r = rngFromWords(7);
     const counts = new Array(10).fill(0);
     for (let i = 0; i < 100000; i++) counts[r.int(10)]++;
     for (const n of counts) expect(Math.abs(n - 10000)).toBeLessThan(500);
@@ -134,7 +134,7 @@ describe('maskSequence', () => {
     let kept = 0;
     let random = 0;
     for (let t = 0; t < 20; t++) {
-      const chosen = maskSequence(big, vocab, opts, new Rng(1, t), input, labels);
+      const chosen = maskSequence(big, vocab, opts, rngFromWords(1, t), input, labels);
       expect(chosen.length).toBe(Math.round(1998 * 0.15));
       chosenTotal += chosen.length;
       for (const p of chosen) {
@@ -156,7 +156,7 @@ describe('maskSequence', () => {
       big,
       vocab,
       resolveMasking({ maxPredictions: 20 }, 128),
-      new Rng(2),
+      rngFromWords(2),
       input,
       labels,
     );
@@ -167,7 +167,7 @@ describe('maskSequence', () => {
     const input = new Int32Array(ids.length);
     const labels = new Int32Array(ids.length);
     for (let t = 0; t < 200; t++) {
-      maskSequence(ids, vocab, opts, new Rng(9, t), input, labels);
+      maskSequence(ids, vocab, opts, rngFromWords(9, t), input, labels);
       for (let i = 1; i < ids.length - 1; i++) {
         if (tok.isContinuation(ids[i]!)) {
           // continuation predicted iff its predecessor piece is predicted
@@ -182,7 +182,7 @@ describe('maskSequence', () => {
     const run = (s: number) => {
       const input = new Int32Array(ids.length);
       const labels = new Int32Array(ids.length);
-      maskSequence(ids, vocab, opts, new Rng(s), input, labels);
+      maskSequence(ids, vocab, opts, rngFromWords(s), input, labels);
       return [...input, ...labels];
     };
     expect(run(3)).toEqual(run(3));

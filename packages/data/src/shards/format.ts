@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { endianness } from 'node:os';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomicSync } from '@bigs/common';
 
 /** First 8 bytes of a shard file. */
 export const SHARD_MAGIC = 'BIGSSHRD';
@@ -130,7 +130,7 @@ export function writeShard(
   path: string,
   sequences: { ids: ArrayLike<number>; segmentALength: number }[],
 ): void {
-  writeFileAtomic(path, encodeShard(sequences));
+  writeFileAtomicSync(path, encodeShard(sequences));
 }
 
 /**

@@ -1,4 +1,3 @@
-export * from './atomic.js';
 export * from './build.js';
 export * from './dataset.js';
 export * from './format.js';

@@ -1,3 +1,4 @@
+import { permutation, rngFromWords } from '@bigs/common';
 import { allocBatch, type MlmBatch, sliceBatch } from '../pipeline/batch.js';
 import {
   type MaskingOptions,
@@ -5,7 +6,6 @@ import {
   type ResolvedMasking,
   resolveMasking,
 } from '../pipeline/masking.js';
-import { permutation, Rng } from '../pipeline/rng.js';
 import type { ShardSet } from './dataset.js';
 
 /** Where a loader stands: the next sequence it will read. Plain JSON; save it with a checkpoint. */
@@ -55,7 +55,7 @@ const SHARD_SALT = 0x73686172;
  * Order of epoch `e`: shards in the order `permutation(numShards, seed, SHARD_SALT, e)`; within shard file `f`,
  * sequences in the order `permutation(n_f, seed, e, f)` (identity orders when `shuffle` is false). Worker `w`
  * of `W` reads the positions `k` with `k % W === w` of each shard's order, so workers are disjoint and together
- * complete. A sequence's mask uses `Rng(seed, MASK_SALT, e, f, i)` (`e` = 0 for static masking), so it does not
+ * complete. A sequence's mask uses `rngFromWords(seed, MASK_SALT, e, f, i)` (`e` = 0 for static masking), so it does not
  * depend on batch boundaries: restoring a cursor reproduces the following batches exactly.
  * @example
  * const loader = new MlmBatchLoader(ShardSet.open('shards'), { batchSize: 32, seed: 42 });
@@ -194,7 +194,7 @@ export class MlmBatchLoader implements IterableIterator<MlmBatch> {
       if (this.mode === 'none') {
         batch.inputIds.set(ids, off);
       } else {
-        const rng = new Rng(this.seed, MASK_SALT, this.mode === 'static' ? 0 : epoch, file, i);
+        const rng = rngFromWords(this.seed, MASK_SALT, this.mode === 'static' ? 0 : epoch, file, i);
         const chosen = maskSequence(ids, vocab, this.masking, rng, input, labels);
         batch.inputIds.set(input.subarray(0, n), off);
         batch.labels.set(labels.subarray(0, n), off);

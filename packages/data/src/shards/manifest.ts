@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomicSync } from '@bigs/common';
 import type { VocabInfo } from '../pipeline/tokenizer.js';
-import { writeFileAtomic } from './atomic.js';
 
 /** File name of a shard set's manifest. */
 export const MANIFEST_FILE = 'manifest.json';
@@ -62,7 +62,7 @@ export function decodeVocab(m: ShardManifest['vocab']): VocabInfo {
 
 /** Write `dir/manifest.json` atomically. */
 export function writeManifest(dir: string, m: ShardManifest): void {
-  writeFileAtomic(join(dir, MANIFEST_FILE), [new TextEncoder().encode(`${JSON.stringify(m, null, 2)}\n`)]);
+  writeFileAtomicSync(join(dir, MANIFEST_FILE), `${JSON.stringify(m, null, 2)}\n`);
 }
 
 /** Read and check `dir/manifest.json`; a missing one means the directory is not a complete shard set. */

@@ -1,5 +1,6 @@
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '@bigs/common';
 import { BertTokenizer, type BertTokenizerOptions } from './bert-tokenizer.js';
 import { fromTokenizerJson, toTokenizerJson } from './tokenizer-json.js';
 import { formatVocabTxt } from './vocab.js';
@@ -30,16 +31,16 @@ export async function loadTokenizer(
 }
 
 /**
- * Writes `vocab.txt`, `tokenizer.json` and a minimal `tokenizer_config.json` (for HF `transformers`) into `dir`.
+ * Writes `vocab.txt`, `tokenizer.json` and a minimal `tokenizer_config.json` (for HF `transformers`) into `dir`,
+ * each atomically.
  *
  * @example
  * await saveTokenizer(tok, 'out/tokenizer'); // out/tokenizer/{vocab.txt,tokenizer.json,tokenizer_config.json}
  */
 export async function saveTokenizer(tok: BertTokenizer, dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true });
   const o = tok.options;
-  await writeFile(join(dir, 'vocab.txt'), formatVocabTxt(tok.vocab));
-  await writeFile(join(dir, 'tokenizer.json'), `${JSON.stringify(toTokenizerJson(tok), null, 2)}\n`);
+  await writeFileAtomic(join(dir, 'vocab.txt'), formatVocabTxt(tok.vocab));
+  await writeFileAtomic(join(dir, 'tokenizer.json'), `${JSON.stringify(toTokenizerJson(tok), null, 2)}\n`);
   const config = {
     tokenizer_class: 'BertTokenizer',
     do_lower_case: o.lowercase,
@@ -53,5 +54,5 @@ export async function saveTokenizer(tok: BertTokenizer, dir: string): Promise<vo
     clean_up_tokenization_spaces: o.cleanupTokenizationSpaces,
     model_max_length: 512,
   };
-  await writeFile(join(dir, 'tokenizer_config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  await writeFileAtomic(join(dir, 'tokenizer_config.json'), `${JSON.stringify(config, null, 2)}\n`);
 }

@@ -1,8 +1,9 @@
+import { mix32 } from '@bigs/common';
 import * as tf from '@tensorflow/tfjs';
 import { checkGeluKind, type GeluKind, gelu } from '../layers/activations.js';
 import { Dense } from '../layers/dense.js';
 import { checkPositiveInt, LayerNorm } from '../layers/layer-norm.js';
-import { type ForwardContext, mix32 } from '../module/context.js';
+import type { ForwardContext } from '../module/context.js';
 import { createRoutingLayer } from '../routing/registry.js';
 import type { RoutingLayer, RoutingLayerOptions } from '../routing/routing-layer.js';
 import { Block } from './block.js';

@@ -1,9 +1,10 @@
+import { mix32 } from '@bigs/common';
 import * as tf from '@tensorflow/tfjs';
 import { type ActivationName, activation } from '../layers/activations.js';
 import { Dense } from '../layers/dense.js';
 import { checkProb, dropout } from '../layers/dropout.js';
 import { checkPositiveInt, LayerNorm } from '../layers/layer-norm.js';
-import { type ForwardContext, mix32 } from '../module/context.js';
+import type { ForwardContext } from '../module/context.js';
 import { createRoutingLayer } from '../routing/registry.js';
 import type { RoutingLayer, RoutingLayerOptions } from '../routing/routing-layer.js';
 import { Block } from './block.js';

@@ -1,3 +1,5 @@
+import { mix32 } from '@bigs/common';
+
 /**
  * Per-call state of a forward pass: training or inference, and a deterministic source of dropout seeds.
  *
@@ -30,15 +32,4 @@ export class ForwardContext {
     this.counter += 1;
     return mix32(this.seed, this.counter) & 0x7fffffff;
   }
-}
-
-/** A small integer hash (murmur3 finaliser over two words); stable across platforms. */
-export function mix32(a: number, b: number): number {
-  let h = (Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(b + 0x7f4a7c15, 0xc2b2ae35)) >>> 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b) >>> 0;
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35) >>> 0;
-  h ^= h >>> 16;
-  return h >>> 0;
 }

@@ -1,2 +1,3 @@
-export { ForwardContext, mix32 } from './context.js';
+export { mix32 } from '@bigs/common';
+export { ForwardContext } from './context.js';
 export { Module, type Parameter, type ParamInit, type ParamMeta } from './module.js';

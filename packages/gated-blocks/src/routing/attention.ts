@@ -1,8 +1,9 @@
+import { mix32 } from '@bigs/common';
 import * as tf from '@tensorflow/tfjs';
 import { Dense } from '../layers/dense.js';
 import { checkProb, dropout } from '../layers/dropout.js';
 import { checkPositiveInt } from '../layers/layer-norm.js';
-import { type ForwardContext, mix32 } from '../module/context.js';
+import type { ForwardContext } from '../module/context.js';
 import {
   checkRoutingInputs,
   RoutingLayer,

@@ -1,9 +1,10 @@
+import { mix32 } from '@bigs/common';
 import type { BiGSScaling, ConvStrategy } from '@bigs/ssm-kernels';
 import * as tf from '@tensorflow/tfjs';
 import { checkGeluKind, type GeluKind, gelu } from '../layers/activations.js';
 import { Dense } from '../layers/dense.js';
 import { checkPositiveInt } from '../layers/layer-norm.js';
-import { type ForwardContext, mix32 } from '../module/context.js';
+import type { ForwardContext } from '../module/context.js';
 import {
   checkRoutingInputs,
   RoutingLayer,

@@ -23,7 +23,6 @@ export {
   s4dParamsToTensors,
 } from './params.js';
 export { bigsKernelF64, type ModesF64, s4dKernelF64, zohModesF64 } from './reference.js';
-export { createRng, type Rng } from './rng.js';
 export { s4dKernel } from './s4d-kernel.js';
 export { type ScanDirection, scanBiGS, scanS4D } from './scan.js';
 export {

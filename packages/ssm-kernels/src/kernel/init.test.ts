@@ -1,7 +1,7 @@
+import { createRng } from '@bigs/common';
 import { describe, expect, it } from 'vitest';
 import { hippoLegSImag } from './hippo.js';
 import { bigsAImag, initBiGSSSM, initS4D } from './init.js';
-import { createRng } from './rng.js';
 
 describe('createRng', () => {
   it('is deterministic and roughly uniform / normal', () => {

@@ -1,7 +1,7 @@
+import { createRng } from '@bigs/common';
 import { hippoLegSImag } from './hippo.js';
 import type { BiGSSSMHostParams, S4DHostParams } from './params.js';
 import { checkPositiveInt } from './params.js';
-import { createRng } from './rng.js';
 
 /** A_im initialisation of the BiGS S4D layer (the official `scaling` config field). */
 export type BiGSScaling = 'hippo' | 'inv' | 'lin';

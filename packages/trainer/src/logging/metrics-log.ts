@@ -1,5 +1,5 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomicSync } from '@bigs/common';
 
 /**
  * One line of `metrics.jsonl`. Train lines carry `loss`, `learning_rate`, `grad_norm`, `tokens_per_second`,
@@ -33,16 +33,13 @@ export class MetricsLog {
     path: string,
     options: { keepUpToStep: number; history?: readonly MetricsRecord[] },
   ): MetricsLog {
-    mkdirSync(dirname(path), { recursive: true });
     const kept =
       options.history !== undefined
         ? options.history.filter((r) => r.step <= options.keepUpToStep)
         : existsSync(path)
           ? readMetrics(path).filter((r) => r.step <= options.keepUpToStep)
           : [];
-    const tmp = `${path}.tmp-${process.pid}`;
-    writeFileSync(tmp, kept.map((r) => `${JSON.stringify(r, finiteOrNull)}\n`).join(''));
-    renameSync(tmp, path);
+    writeFileAtomicSync(path, kept.map((r) => `${JSON.stringify(r, finiteOrNull)}\n`).join(''));
     return new MetricsLog(path);
   }
 
