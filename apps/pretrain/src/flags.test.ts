@@ -42,6 +42,7 @@ const SAMPLE: Record<string, string[]> = {
   'eval-steps': ['5'],
   'save-steps': ['4'],
   'save-total-limit': ['2'],
+  semantics: ['pytorch'],
   backend: ['wasm'],
   threads: ['1'],
   'peak-flops': ['5e10'],

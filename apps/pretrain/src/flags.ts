@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { SEMANTICS_NAMES } from '@bigs/models';
 import { BACKEND_REQUESTS } from '@bigs/ssm-kernels';
 
 /** Value kinds a flag can take. `strings` takes every following word up to the next `--flag`. */
@@ -70,6 +71,14 @@ export const FLAGS: readonly FlagSpec[] = [
     placeholder: 'DIR',
     description:
       'start from a saved model dir (config.json + model.safetensors or flax_model.msgpack); position embeddings are extended by tiling when --max-seq-length is longer',
+  },
+  {
+    name: 'semantics',
+    type: 'string',
+    choices: SEMANTICS_NAMES,
+    defaultText: "bigs-ts (a loaded model's own)",
+    description:
+      "whose arithmetic the model trains in: pytorch (the authors' port: erf GELU in the blocks), flax (the official JAX trainer: kernel of length max_position_embeddings, tanh GELU) or bigs-ts; pick the target of a later `bigs export` so it needs no semantics change",
   },
   {
     name: 'tokenizer',

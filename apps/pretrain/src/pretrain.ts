@@ -12,7 +12,9 @@ import {
   createConfig,
   fromPretrained,
   loadWeights,
+  type Semantics,
   savePretrained,
+  withSemantics,
   writeFileAtomic,
 } from '@bigs/models';
 import { assertWasmHeapBelow, type EngineInfo, initEngine, wasmHeapBytes } from '@bigs/ssm-kernels';
@@ -157,8 +159,15 @@ async function buildModel(
   const L = run.training.seqLength;
   const seed = run.training.seed;
   const quiet = () => {};
+  const semantics = run.flags.semantics as Semantics | undefined;
   if (resumeDir) {
     const { model } = await fromPretrained(resumeDir, { head: 'masked-lm', logger: quiet });
+    if (semantics !== undefined && model.config.semantics !== semantics) {
+      model.dispose();
+      throw new UsageError(
+        `--semantics ${semantics}: the checkpoint ${resumeDir} trains in ${model.config.semantics} semantics; an exact resume keeps them (drop --semantics, or start a new run with --model-name-or-path)`,
+      );
+    }
     return model as BiGSForMaskedLM;
   }
   const from = run.flags['model-name-or-path'] as string | undefined;
@@ -177,6 +186,12 @@ async function buildModel(
     } else if (model.config.kernelLength === 'max_position' && P !== L) {
       const cfg = createConfig({ ...model.config, kernelLength: 'input' });
       const again = new BiGSForMaskedLM(cfg, { seed });
+      for (const [n, p] of again.parameterMap()) p.variable.assign(model.parameterMap().get(n)!.variable);
+      model.dispose();
+      model = again;
+    }
+    if (semantics !== undefined) {
+      const again = new BiGSForMaskedLM(withSemantics(model.config, semantics), { seed });
       for (const [n, p] of again.parameterMap()) p.variable.assign(model.parameterMap().get(n)!.variable);
       model.dispose();
       model = again;
@@ -205,7 +220,7 @@ async function buildModel(
         architectures: [run.preset.model.modelType === 'bert' ? 'BertForMaskedLM' : 'BiGSForMaskedLM'],
       });
     }
-    model = new BiGSForMaskedLM(config, { seed });
+    model = new BiGSForMaskedLM(semantics ? withSemantics(config, semantics) : config, { seed });
   }
   const c = model.config;
   if (c.vocabSize < tok.vocabSize) {
