@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BestTracker, splitMetrics, taskScore } from './metrics.js';
+import { splitMetrics, taskBestTracker, taskScore } from './metrics.js';
 
 describe('GLUE metrics per task (hand-computed)', () => {
   it('MRPC / QQP: accuracy and F1 of the positive class 1', () => {
@@ -35,7 +35,7 @@ describe('GLUE metrics per task (hand-computed)', () => {
     expect(taskScore({ f1: 0.9, accuracy: 0.8, loss: 3 })).toBeCloseTo(0.85, 12);
     expect(taskScore({ accuracy: 0.8, accuracy_mm: 0.6, loss: 1, loss_mm: 2 })).toBeCloseTo(0.7, 12);
     expect(taskScore({ pearson: Number.NaN, spearmanr: 0.5 })).toBeCloseTo(0.25, 12);
-    const t = new BestTracker();
+    const t = taskBestTracker();
     expect(t.add({ step: 1, epoch: 0.5, metrics: { accuracy: 0.5 } })).toBe(true);
     expect(t.add({ step: 2, epoch: 1, metrics: { accuracy: 0.7 } })).toBe(true);
     expect(t.add({ step: 3, epoch: 1.5, metrics: { accuracy: 0.7 } })).toBe(false);

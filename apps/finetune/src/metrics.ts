@@ -1,4 +1,4 @@
-import { accuracy, f1Score, matthewsCorrelation, pearson, spearman } from '@bigs/trainer';
+import { accuracy, BestTracker, f1Score, matthewsCorrelation, pearson, spearman } from '@bigs/trainer';
 import type { TaskName } from './tasks.js';
 
 /** One evaluation: the step, the epoch (fractional) and the metrics (HF names; `_mm` for MNLI mismatched). */
@@ -69,24 +69,14 @@ export function taskScore(metrics: Record<string, number>): number {
   return s / keys.length;
 }
 
-/** Keeps the best evaluation (highest {@link taskScore}; the first one on ties) and the latest. */
-export class BestTracker {
-  best: EvalRecord | null = null;
-  last: EvalRecord | null = null;
-  readonly history: EvalRecord[] = [];
-
-  /** Record an evaluation; returns true when it is the new best. */
-  add(record: EvalRecord): boolean {
-    this.history.push(record);
-    this.last = record;
-    const score = record.metrics.combined_score ?? taskScore(record.metrics);
-    const bestScore = this.best
-      ? (this.best.metrics.combined_score ?? taskScore(this.best.metrics))
-      : -Infinity;
-    if (this.best === null || score > bestScore) {
-      this.best = record;
-      return true;
-    }
-    return false;
-  }
+/**
+ * The best-of-run tracker of a task (`BestTracker` of @bigs/trainer): the highest `combined_score` (else
+ * {@link taskScore}), the first one on ties, plus the latest evaluation and the history.
+ *
+ * @example
+ * const t = taskBestTracker();
+ * t.add({ step: 1, epoch: 0.5, metrics: { accuracy: 0.5 } }); // true
+ */
+export function taskBestTracker(): BestTracker<EvalRecord> {
+  return new BestTracker<EvalRecord>({ score: (r) => r.metrics.combined_score ?? taskScore(r.metrics) });
 }

@@ -24,7 +24,7 @@ import {
   scrollsExamples,
   scrollsLabelSet,
 } from './examples.js';
-import { BestTracker, type EvalRecord, splitMetrics, taskScore } from './metrics.js';
+import { type EvalRecord, splitMetrics, taskBestTracker, taskScore } from './metrics.js';
 import { checkModelDir, loadClassifier, loadRunTokenizer, saveFinetuned } from './model-io.js';
 import type { FinetuneOptions } from './options.js';
 import { type EvalResultsFile, flatRecord, submissionText, writeEvalResults } from './results.js';
@@ -320,7 +320,7 @@ export async function runTask(o: TaskRunOptions): Promise<TaskRunResult> {
     if (estimate.error) throw new Error(estimate.error);
 
     // --- evaluation ---
-    const tracker = new BestTracker();
+    const tracker = taskBestTracker();
     const evalLog = join(o.outputDir, 'eval_log.jsonl');
     const evaluate = (step: number): EvalRecord => {
       const metrics: Record<string, number> = {};
