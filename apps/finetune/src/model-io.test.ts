@@ -93,3 +93,27 @@ describe('loadClassifier: mis-shaped checkpoints', () => {
     expect(err.message).toMatch(/'classifier\.weight' has shape \[3,8\] in the file, expected \[2,8\]/);
   });
 });
+
+describe('loadClassifier: --semantics', () => {
+  beforeAll(async () => {
+    await initEngine({ backend: 'cpu', quiet: true });
+  });
+
+  it("trains in the named semantics (same weights), or the checkpoint's own without it", async () => {
+    const dir = await makeTinyModelDir({}, 'masked-lm');
+    const own = await loadClassifier(dir, TWO, { ignoreMismatchedSizes: false, seed: 0, log: quiet });
+    const pt = await loadClassifier(dir, TWO, {
+      ignoreMismatchedSizes: false,
+      seed: 0,
+      log: quiet,
+      semantics: 'pytorch',
+    });
+    expect(own.config.semantics).not.toBe('pytorch');
+    expect(pt.config).toMatchObject({ semantics: 'pytorch', blockGelu: 'erf', kernelLength: 'input' });
+    const w = (m: typeof own) =>
+      Array.from(m.parameterMap().get('bigs.encoder.layer.0.dv.kernel')!.variable.dataSync());
+    expect(w(pt)).toEqual(w(own));
+    own.dispose();
+    pt.dispose();
+  });
+});

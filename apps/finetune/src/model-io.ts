@@ -8,7 +8,9 @@ import {
   FLAX_NAME,
   fromPretrained,
   SAFETENSORS_NAME,
+  type Semantics,
   savePretrained,
+  semanticsConfig,
 } from '@bigs/models';
 
 /** Check that `dir` is a model directory (config.json + weights); errors name the directory and the flag. */
@@ -66,7 +68,12 @@ export interface HeadSpec {
 export async function loadClassifier(
   dir: string,
   head: HeadSpec,
-  options: { ignoreMismatchedSizes: boolean; seed: number; log: (m: string) => void },
+  options: {
+    ignoreMismatchedSizes: boolean;
+    seed: number;
+    log: (m: string) => void;
+    semantics?: Semantics | null;
+  },
 ): Promise<BiGSForSequenceClassification> {
   const names = head.labelNames ?? ['LABEL_0'];
   const overrides: Partial<BiGSConfig> = {
@@ -74,6 +81,7 @@ export async function loadClassifier(
     id2label: Object.fromEntries(names.map((n, i) => [String(i), n])),
     label2id: Object.fromEntries(names.map((n, i) => [n, i])),
     problemType: head.labelNames === null ? 'regression' : 'single_label_classification',
+    ...(options.semantics ? semanticsConfig(options.semantics) : {}),
   };
   try {
     const { model } = await fromPretrained(dir, {

@@ -33,6 +33,14 @@ describe('flags', () => {
     });
   });
 
+  it("--semantics takes pytorch | flax | bigs-ts (default: the checkpoint's own)", () => {
+    expect(opts([]).semantics).toBeNull();
+    expect(opts(['--semantics', 'flax']).semantics).toBe('flax');
+    expect(() => opts(['--semantics', 'jax'])).toThrow(
+      /--semantics must be one of bigs-ts \| pytorch \| flax/,
+    );
+  });
+
   it('parses kebab, snake and = forms, booleans and --no-', () => {
     const o = opts([
       '--task',

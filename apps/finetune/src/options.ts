@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { SEMANTICS_NAMES, type Semantics } from '@bigs/models';
 import { BACKEND_REQUESTS, type BackendRequest } from '@bigs/ssm-kernels';
 import type { PairEncoding } from './encode.js';
 import { parseTaskName, type TaskName } from './tasks.js';
@@ -34,6 +35,8 @@ export interface FinetuneOptions {
   pairEncoding: PairEncoding;
   freezeSsm: boolean;
   ignoreMismatchedSizes: boolean;
+  /** Train in this semantics (null: the checkpoint's own). */
+  semantics: Semantics | null;
   /** Decode invalid UTF-8 in data files as U+FFFD instead of failing with file:line. */
   allowInvalidUtf8: boolean;
   mnliCheckpoint: string | null;
@@ -102,6 +105,7 @@ export const DEFAULTS: FinetuneOptions = {
   pairEncoding: 'standard',
   freezeSsm: false,
   ignoreMismatchedSizes: false,
+  semantics: null,
   allowInvalidUtf8: false,
   mnliCheckpoint: null,
   trainFile: null,
@@ -249,6 +253,13 @@ const FLAGS: FlagSpec[] = [
     key: 'ignoreMismatchedSizes',
     kind: 'bool',
     help: 'Re-initialise the classifier when its checkpoint shape differs (another label count). Only task-head tensors are re-initialised: any other mis-shaped tensor (e.g. word embeddings) stays an error naming it. Always on for the MNLI-initialised tasks of --task all. Default false.',
+  },
+  {
+    key: 'semantics',
+    kind: 'choice',
+    choices: SEMANTICS_NAMES,
+    nullable: true,
+    help: "Whose arithmetic the classifier trains in: pytorch (the authors' port: erf GELU in the blocks), flax (the official JAX code: kernel of length max_position_embeddings, tanh GELU) or bigs-ts; pick the target of a later `bigs export` so it needs no semantics change. Default: the checkpoint's own.",
   },
   {
     key: 'allowInvalidUtf8',

@@ -239,7 +239,7 @@ export async function runTask(o: TaskRunOptions): Promise<TaskRunResult> {
   const model = await loadClassifier(
     o.modelNameOrPath,
     { labelNames: spec.labelNames },
-    { ignoreMismatchedSizes: o.ignoreMismatchedSizes, seed: o.seed, log },
+    { ignoreMismatchedSizes: o.ignoreMismatchedSizes, seed: o.seed, log, semantics: o.semantics },
   );
   try {
     const cfg = model.config;
