@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadEmbeddedTokenizer } from '@bigs/data';
+import { checkOutputDir } from '@bigs/trainer';
 import { describe, expect, it } from 'vitest';
 import { prepareData } from './data.js';
-import { checkOutputDir } from './output-dir.js';
 import { runPretrain } from './pretrain.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -53,14 +53,14 @@ describe('pnpm pretrain: bad input', () => {
     writeFileSync(f, 'precious\n');
     for (const extra of [[], ['--overwrite-output-dir']]) {
       const r = await run(['--output-dir', f, ...FAST, ...extra]);
-      expect(r.code).toBe(1);
+      expect(r.code).toBe(2);
       expect(r.log).toEqual([
-        `pretrain: error: --output-dir ${f}: exists and is not a directory; pass a directory path (a new one is created, an existing run directory is resumed)`,
+        `pretrain: error: --output-dir ${f}: exists and is not a directory; pass a directory path (it is created when absent)`,
       ]);
       expect(readFileSync(f, 'utf8')).toBe('precious\n');
     }
     expect(() => checkOutputDir(join(f, 'run'))).toThrow(/cannot be created because .*notes\.txt is a file/);
-    // Through a real process, as `pnpm pretrain` runs it: exit 1, stderr is that one line (no stack trace).
+    // Through a real process, as `pnpm pretrain` runs it: exit 2 (a usage error), stderr is that one line.
     const env = { ...process.env };
     delete env.INIT_CWD;
     const p = spawnSync(
@@ -72,9 +72,9 @@ describe('pnpm pretrain: bad input', () => {
         encoding: 'utf8',
       },
     );
-    expect(p.status).toBe(1);
+    expect(p.status).toBe(2);
     expect(p.stderr).toBe(
-      `pretrain: error: --output-dir ${f}: exists and is not a directory; pass a directory path (a new one is created, an existing run directory is resumed)\n`,
+      `pretrain: error: --output-dir ${f}: exists and is not a directory; pass a directory path (it is created when absent)\n`,
     );
     expect(readFileSync(f, 'utf8')).toBe('precious\n');
   });
@@ -87,7 +87,7 @@ describe('pnpm pretrain: bad input', () => {
     const state = join(ckpt, 'trainer_state.json');
     writeFileSync(state, '{"format": "bigs-trainer-state", global_step: 4}');
     const auto = await run(['--output-dir', out, ...FAST]);
-    expect(auto.code).toBe(1);
+    expect(auto.code).toBe(2);
     const line = errorLine(auto);
     expect(line).toMatch(
       new RegExp(
@@ -98,7 +98,7 @@ describe('pnpm pretrain: bad input', () => {
     );
     expect(line).not.toMatch(/\n/);
     const explicit = await run(['--output-dir', join(d, 'other'), '--resume-from-checkpoint', ckpt, ...FAST]);
-    expect(explicit.code).toBe(1);
+    expect(explicit.code).toBe(2);
     expect(errorLine(explicit)).toMatch(
       new RegExp(
         `^pretrain: error: ${state}: corrupt trainer state, .*pass another checkpoint to --resume-from-checkpoint`,

@@ -248,10 +248,10 @@ describe('pnpm pretrain end to end', () => {
     },
   );
 
-  it('bad input exits 1 with one line naming the flag or file', async () => {
+  it('a bad flag exits 2, an unreadable input 1, each with one line naming the flag or file', async () => {
     const r = await start(['--max-steps', 'ten']);
-    expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toBe('pretrain: error: --max-steps must be an integer, got "ten"');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('pretrain: error: --max-steps must be an integer >= 1, got "ten"');
     const m = await start(common(join(WORK, 'm'), ['--train-files', join(WORK, 'nope.txt')]));
     expect(m.code).toBe(1);
     expect(m.stderr).toMatch(

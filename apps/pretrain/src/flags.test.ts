@@ -1,8 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { allFlags } from '@bigs/cli-kit';
 import { describe, expect, it } from 'vitest';
-import { FLAGS, helpText, parseArgv, readConfigFile, resolveFlags, UsageError } from './flags.js';
+import { helpText, PRETRAIN_COMMAND, parseArgv, readConfigFile, resolveFlags, UsageError } from './flags.js';
 import { resolveRun, runPretrain } from './pretrain.js';
 
 /** A valid command-line value for each flag (every flag of the app appears here). */
@@ -15,6 +16,7 @@ const SAMPLE: Record<string, string[]> = {
   'model-name-or-path': ['runs/base'],
   tokenizer: ['tok/'],
   'train-files': ['a.txt', 'b.xml.bz2'],
+  corpus: ['brown'],
   'validation-files': ['v.txt'],
   'validation-split-percentage': ['2.5'],
   'max-seq-length': ['64'],
@@ -48,6 +50,9 @@ const SAMPLE: Record<string, string[]> = {
   'peak-flops': ['5e10'],
   help: [],
 };
+
+/** Every flag, `--config` and `--help` included (cli-kit adds them to every command). */
+const FLAGS = allFlags(PRETRAIN_COMMAND);
 
 const expected = (name: string, vals: string[]) => {
   const spec = FLAGS.find((f) => f.name === name)!;
@@ -84,7 +89,7 @@ describe('flags', () => {
       [['--adam-beta2', '1'], /--adam-beta2 must be a number >= 0 and < 1/],
       [['--mlm-probability', '1.5'], /--mlm-probability/],
       [['--lr-scheduler-type', 'step'], /--lr-scheduler-type must be one of linear\|cosine\|constant/],
-      [['--backend', 'gpu'], /--backend must be one of auto\|tensorflow-gpu\|tensorflow\|native\|wasm\|cpu/],
+      [['--backend', 'gpu'], /--backend must be one of auto\|tensorflow-gpu\|.*\|cpu, got "gpu"/],
       [['--train-files'], /--train-files needs at least one value/],
       [['--whole-word-mask=maybe'], /--whole-word-mask must be true or false/],
       [['stray'], /unexpected argument "stray"/],
@@ -114,37 +119,47 @@ describe('flags', () => {
       'train-files': ['x.txt'],
       'whole-word-mask': true,
     });
-    const merged = resolveFlags(['--config', file, '--max-steps', '5']);
+    const resolved = resolveFlags(['--config', file, '--max-steps', '5']);
+    if (resolved.help) throw new Error('help');
+    const merged = resolved.flags;
     expect(merged['max-steps']).toBe(5);
     expect(merged['learning-rate']).toBe(0.001);
     expect(resolveRun(merged).training).toMatchObject({ maxSteps: 5, learningRate: 0.001 });
 
     writeFileSync(file, JSON.stringify({ max_stepz: 3 }));
-    expect(() => readConfigFile(file)).toThrow(/cfg\.json: unknown key "max_stepz"/);
+    expect(() => readConfigFile(file)).toThrow(/cfg\.json: unknown field "max_stepz"/);
     writeFileSync(file, JSON.stringify({ max_steps: 'many' }));
-    expect(() => readConfigFile(file)).toThrow(/cfg\.json: --max-steps must be an integer/);
+    expect(() => readConfigFile(file)).toThrow(
+      /cfg\.json: field "max_steps" must be an integer >= 1, got "many"/,
+    );
     writeFileSync(file, '{ nope');
-    expect(() => readConfigFile(file)).toThrow(/--config .*cannot read JSON/);
+    expect(() => readConfigFile(file)).toThrow(/--config .*cannot read a JSON object/);
     expect(() => readConfigFile(join(dir, 'missing.json'))).toThrow(/--config .*missing\.json/);
   });
 
   it('--help lists every flag and the presets', () => {
     const h = helpText();
-    for (const f of FLAGS) expect(h).toContain(`--${f.name}`);
+    for (const f of FLAGS) expect(h).toMatch(new RegExp(`--(\\[no-\\])?${f.name}\\b`));
     for (const p of ['tiny', 'bigs-128', 'bigs-512', 'bigs-4096', 'bigs-base', 'bert-base'])
       expect(h).toContain(p);
   });
 
-  it('runPretrain: --help exits 0, bad flags exit 1 with one line naming the flag', async () => {
+  it('deprecated tokenizer names: --vocab and --tokenizer-name map to --tokenizer with a note', async () => {
+    expect(parseArgv(['--vocab', 'v.txt']).tokenizer).toBe('v.txt');
+    const r = resolveFlags(['--tokenizer-name', 'v.txt']);
+    expect(!r.help && r.notes).toEqual(['--tokenizer-name is deprecated: use --tokenizer']);
+  });
+
+  it('runPretrain: --help exits 0, bad flags exit 2 with one line naming the flag', async () => {
     const lines: string[] = [];
     const io = { log: (l: string) => lines.push(l), out: (l: string) => lines.push(l) };
     expect(await runPretrain(['--help'], io)).toBe(0);
     expect(lines.join('\n')).toContain('Usage: pnpm pretrain');
     lines.length = 0;
-    expect(await runPretrain(['--warmup-steps', '-3'], io)).toBe(1);
+    expect(await runPretrain(['--warmup-steps', '-3'], io)).toBe(2);
     expect(lines).toEqual(['pretrain: error: --warmup-steps must be an integer >= 0, got "-3"']);
     lines.length = 0;
-    expect(await runPretrain(['--model-config', 'huge'], io)).toBe(1);
+    expect(await runPretrain(['--model-config', 'huge'], io)).toBe(2);
     expect(lines[0]).toMatch(
       /--model-config must be a preset \(tiny, .*\) or a config\.json path, got "huge"/,
     );

@@ -1,41 +1,23 @@
-import { readFileSync } from 'node:fs';
+import {
+  allFlags,
+  type CommandSpec,
+  type FlagSpec,
+  type FlagValues,
+  parseCommand,
+  parseArgv as parseWords,
+  readConfigFile as readConfig,
+  helpText as renderHelp,
+} from '@bigs/cli-kit';
 import { SEMANTICS_NAMES } from '@bigs/models';
 import { BACKEND_REQUESTS } from '@bigs/ssm-kernels';
 
-/** Value kinds a flag can take. `strings` takes every following word up to the next `--flag`. */
-export type FlagType = 'string' | 'number' | 'integer' | 'boolean' | 'strings';
-
-/** One `--kebab-case` flag (names mirror HF `run_mlm.py` / `TrainingArguments`). */
-export interface FlagSpec {
-  name: string;
-  type: FlagType;
-  description: string;
-  choices?: readonly string[];
-  placeholder?: string;
-  /** Shown in `--help`; the effective default may come from the preset. */
-  defaultText?: string;
-  /** Lower bound (inclusive) for numbers; `minExclusive` makes it exclusive. */
-  min?: number;
-  minExclusive?: boolean;
-  max?: number;
-  maxExclusive?: boolean;
-}
-
-/** A user error: printed as one line, exit code 1. */
-export class UsageError extends Error {}
+export { type FlagValues, UsageError } from '@bigs/cli-kit';
 
 export const SCHEDULERS = ['linear', 'cosine', 'constant'] as const;
 
 /** Every flag of `pnpm pretrain`, in help order. */
 export const FLAGS: readonly FlagSpec[] = [
   // --- run / files
-  {
-    name: 'config',
-    type: 'string',
-    placeholder: 'FILE',
-    description:
-      'JSON file of these flags ({"max_steps": 100, "learning-rate": 1e-3, ...}; snake_case or kebab-case keys); command-line flags override it',
-  },
   {
     name: 'output-dir',
     type: 'string',
@@ -83,6 +65,7 @@ export const FLAGS: readonly FlagSpec[] = [
   {
     name: 'tokenizer',
     type: 'string',
+    deprecatedAliases: ['vocab', 'tokenizer-name'],
     placeholder: 'DIR|FILE',
     defaultText: 'the embedded 8k uncased WordPiece of @bigs/data',
     description: 'tokenizer.json / vocab.txt or a directory holding one',
@@ -95,6 +78,14 @@ export const FLAGS: readonly FlagSpec[] = [
     defaultText: 'the embedded corpus of @bigs/data',
     description:
       'corpus files/dirs (Wikipedia XML / .bz2, WikiExtractor, parquet, plain text), a prebuilt shard dir (bigs data build-shards), or academic-budget-bert .hdf5 shards',
+  },
+  {
+    name: 'corpus',
+    type: 'strings',
+    placeholder: 'NAME',
+    defaultText: 'moby-dick sotu',
+    description:
+      'embedded texts of @bigs/data to pretrain on instead of --train-files: moby-dick, sotu, brown (the Brown Corpus sample); licenses in corpus/LICENSE',
   },
   {
     name: 'validation-files',
@@ -313,185 +304,61 @@ export const FLAGS: readonly FlagSpec[] = [
     minExclusive: true,
     description: 'peak FLOP/s used for MFU (default: the stated/measured peak of the backend, see README)',
   },
-  { name: 'help', type: 'boolean', description: 'show this help' },
 ];
 
-/** Parsed values by kebab-case flag name. */
-export type FlagValues = Record<string, string | number | boolean | string[]>;
-
-const BY_NAME = new Map(FLAGS.map((f) => [f.name, f]));
-
-function checkValue(spec: FlagSpec, raw: unknown, where: string): string | number | boolean | string[] {
-  const flag = `--${spec.name}`;
-  const bad = (expected: string) =>
-    new UsageError(`${where}${flag} must be ${expected}, got ${JSON.stringify(raw)}`);
-  switch (spec.type) {
-    case 'boolean':
-      if (typeof raw === 'boolean') return raw;
-      if (raw === 'true' || raw === 'false') return raw === 'true';
-      throw bad('true or false');
-    case 'strings': {
-      const list = Array.isArray(raw) ? raw : [raw];
-      if (list.length === 0 || !list.every((x) => typeof x === 'string' && x.length > 0)) {
-        throw bad('one or more paths');
-      }
-      return list as string[];
-    }
-    case 'string':
-      if (typeof raw !== 'string' || raw.length === 0) throw bad('a non-empty string');
-      if (spec.choices && !spec.choices.includes(raw)) throw bad(`one of ${spec.choices.join('|')}`);
-      return raw;
-    default: {
-      const n =
-        typeof raw === 'number'
-          ? raw
-          : typeof raw === 'string' && raw.trim() !== ''
-            ? Number(raw)
-            : Number.NaN;
-      const kind = spec.type === 'integer' ? 'an integer' : 'a number';
-      if (!Number.isFinite(n) || (spec.type === 'integer' && !Number.isInteger(n))) throw bad(kind);
-      const lo = spec.min;
-      const hi = spec.max;
-      const range = `${kind} ${lo !== undefined ? `${spec.minExclusive ? '>' : '>='} ${lo}` : ''}${
-        lo !== undefined && hi !== undefined ? ' and ' : ''
-      }${hi !== undefined ? `${spec.maxExclusive ? '<' : '<='} ${hi}` : ''}`;
-      if (lo !== undefined && (spec.minExclusive ? !(n > lo) : !(n >= lo))) throw bad(range);
-      if (hi !== undefined && (spec.maxExclusive ? !(n < hi) : !(n <= hi))) throw bad(range);
-      return n;
-    }
-  }
-}
-
-/**
- * Parse `argv` (after the script name). Accepts `--flag value`, `--flag=value`, booleans without a value, and
- * `strings` flags followed by several words. Unknown flags, missing values and bad values throw a
- * {@link UsageError} naming the flag.
- *
- * @example
- * parseArgv(['--max-steps', '10', '--train-files', 'a.txt', 'b.txt']); // { 'max-steps': 10, 'train-files': ['a.txt', 'b.txt'] }
- */
-export function parseArgv(argv: readonly string[]): FlagValues {
-  const out: FlagValues = {};
-  let i = 0;
-  while (i < argv.length) {
-    const arg = argv[i] as string;
-    if (arg === '--') {
-      i++;
-      continue; // `pnpm pretrain -- --flag` passes a bare `--` through
-    }
-    if (arg === '-h') {
-      out.help = true;
-      i++;
-      continue;
-    }
-    if (!arg.startsWith('--'))
-      throw new UsageError(`unexpected argument "${arg}" (flags start with --; see --help)`);
-    let name = arg.slice(2);
-    let inline: string | undefined;
-    const eq = name.indexOf('=');
-    if (eq >= 0) {
-      inline = name.slice(eq + 1);
-      name = name.slice(0, eq);
-    }
-    const spec = BY_NAME.get(name);
-    if (!spec) throw new UsageError(`unknown flag --${name} (see --help)`);
-    i++;
-    if (spec.type === 'boolean') {
-      out[name] = checkValue(spec, inline ?? true, '');
-      continue;
-    }
-    if (spec.type === 'strings') {
-      const vals: string[] = inline !== undefined ? [inline] : [];
-      while (i < argv.length && !(argv[i] as string).startsWith('--')) vals.push(argv[i++] as string);
-      if (vals.length === 0) throw new UsageError(`--${name} needs at least one value (${spec.placeholder})`);
-      out[name] = [...((out[name] as string[] | undefined) ?? []), ...vals];
-      continue;
-    }
-    let value = inline;
-    if (value === undefined) {
-      const next = argv[i];
-      // A negative number is a value, any other `--x` is the next flag.
-      if (next === undefined || (next.startsWith('--') && !/^-\d/.test(next.slice(1)))) {
-        throw new UsageError(`--${name} needs a value${spec.placeholder ? ` (${spec.placeholder})` : ''}`);
-      }
-      value = next;
-      i++;
-    }
-    out[name] = checkValue(spec, value, '');
-  }
-  return out;
-}
-
-/**
- * Read a `--config` JSON file: an object whose keys are flag names in kebab-case or snake_case (HF
- * `TrainingArguments` JSON style). Unknown keys and bad values throw naming the file and the key.
- *
- * @example
- * readConfigFile('train.json'); // { 'max-steps': 100, 'learning-rate': 0.001 }
- */
-export function readConfigFile(path: string): FlagValues {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new UsageError(`--config ${path}: cannot read JSON (${(e as Error).message.split('\n')[0]})`);
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new UsageError(`--config ${path}: must be a JSON object of flags`);
-  }
-  const out: FlagValues = {};
-  for (const [key, raw] of Object.entries(json as Record<string, unknown>)) {
-    const name = key.replace(/_/g, '-');
-    const spec = BY_NAME.get(name);
-    if (!spec || name === 'config' || name === 'help') {
-      throw new UsageError(`--config ${path}: unknown key "${key}" (keys are the flag names, see --help)`);
-    }
-    out[name] = checkValue(spec, raw, `--config ${path}: `);
-  }
-  return out;
-}
-
-/**
- * The effective flags: the `--config` file (if any) overlaid by the command line.
- *
- * @example
- * resolveFlags(['--config', 'a.json', '--seed', '1']); // file values, seed 1
- */
-export function resolveFlags(argv: readonly string[]): FlagValues {
-  const cli = parseArgv(argv);
-  if (cli.help) return cli;
-  const file = typeof cli.config === 'string' ? readConfigFile(cli.config) : {};
-  return { ...file, ...cli };
-}
-
-/** The complete `--help` text. */
-export function helpText(): string {
-  const usage = (f: FlagSpec) => {
-    const ph = f.placeholder ?? (f.choices ? f.choices.join('|') : f.type === 'integer' ? 'N' : 'X');
-    if (f.type === 'boolean') return `--${f.name}`;
-    if (f.type === 'strings') return `--${f.name} ${ph}...`;
-    return `--${f.name} ${ph}`;
-  };
-  const rows = FLAGS.map((f) => [
-    usage(f),
-    `${f.description}${f.defaultText ? ` (default: ${f.defaultText})` : ''}`,
-  ]);
-  const w = Math.max(...rows.map((r) => (r[0] as string).length));
-  return [
-    'Usage: pnpm pretrain [flags]',
-    '',
-    'Masked-LM pretraining of BiGS (or the BERT baseline). With no flags: the tiny preset on the embedded',
-    'corpus, a few minutes on a 2-core CPU, into runs/pretrain-tiny. Flags follow HF run_mlm.py.',
-    '',
-    'Flags:',
-    ...rows.map(([a, b]) => `  ${(a as string).padEnd(w)}  ${b}`),
-    '',
+/** `pnpm pretrain` as data: its `--help`, its parser and its section of the docs' command-line page. */
+export const PRETRAIN_COMMAND: CommandSpec = {
+  usage: 'pnpm pretrain',
+  summary:
+    'Masked-LM pretraining of BiGS (or the BERT baseline). With no flags: the tiny preset on the embedded corpus, a few minutes on a 2-core CPU, into runs/pretrain-tiny. Flags follow HF run_mlm.py.',
+  flags: FLAGS,
+  details: [
     'Presets: tiny (default), bigs-128, bigs-512, bigs-4096 (continuations: pass --model-name-or-path of a',
     'shorter checkpoint), bigs-base (H=768, 12 layers), bert-base (STACK + attention baseline). See',
     'apps/pretrain/README.md for their settings, the outputs, resume and the MFU formula.',
     '',
     'SIGINT/SIGTERM: the current step finishes, a checkpoint is saved, exit code 130/143; run the same',
     'command again (or add --resume-from-checkpoint latest) to continue exactly.',
-    '',
-  ].join('\n');
+  ].join('\n'),
+};
+
+/**
+ * Parse command-line words into flag values (the one grammar of @bigs/cli-kit; `--config` not read here).
+ *
+ * @example
+ * parseArgv(['--max-steps', '10', '--train-files', 'a.txt', 'b.txt']); // { 'max-steps': 10, 'train-files': ['a.txt', 'b.txt'] }
+ */
+export function parseArgv(argv: readonly string[]): FlagValues {
+  return parseWords(allFlags(PRETRAIN_COMMAND), argv, { seeHelp: 'see pnpm pretrain --help' }).values;
+}
+
+/**
+ * Read a `--config` JSON file of pretrain flags (kebab-case or snake_case keys), validated with zod; unknown
+ * fields and bad values throw naming the file and the field.
+ *
+ * @example
+ * readConfigFile('train.json'); // { 'max-steps': 100, 'learning-rate': 0.001 }
+ */
+export function readConfigFile(path: string): FlagValues {
+  return readConfig(path, allFlags(PRETRAIN_COMMAND)).values;
+}
+
+/** The flags of a run, or a request for help; `notes` are deprecation lines to print. */
+export type ResolvedFlags = { help: true } | { help: false; flags: FlagValues; notes: string[] };
+
+/**
+ * The effective flags: the `--config` file (if any) overlaid by the command line. Only given flags appear
+ * (presets fill the rest in {@link resolveRun}).
+ *
+ * @example
+ * resolveFlags(['--config', 'a.json', '--seed', '1']); // file values, seed 1
+ */
+export function resolveFlags(argv: readonly string[]): ResolvedFlags {
+  const p = parseCommand(PRETRAIN_COMMAND, argv);
+  return p.help ? p : { help: false, flags: p.values, notes: p.notes };
+}
+
+/** The complete `--help` text. */
+export function helpText(): string {
+  return renderHelp(PRETRAIN_COMMAND);
 }
