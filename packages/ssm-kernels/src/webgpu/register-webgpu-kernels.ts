@@ -5,6 +5,8 @@
  * path: on webgpu a direct O(L²) WGSL convolution, not an FFT — tfjs's WebGPU FFT is an O(N²) DFT and
  * host fallbacks would need `dataSync`, which tfjs-backend-webgpu cannot do in Node).
  *
+ * Also: `AddN` for more inputs than a shader may bind (add-n.ts).
+ *
  * Not registered here, and why: the Vandermonde kernel takes its differentiable tf-ops composition on
  * webgpu (float32 `exp`/`cos`/`sin`); `UnsortedSegmentSum` (embedding gradients) is tfjs-backend-webgpu's own
  * kernel; the fused GELU / LayerNorm / AdamW kernels exist only for `native` (composites run elsewhere).
@@ -14,6 +16,7 @@ import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webg
 import { setConvCrossover } from '../conv/crossover.js';
 import { LONG_CONV_FFT, LONG_CONV_FFT_GRAD, registerFftConvKernels } from '../conv/fft-op.js';
 import { registerToeplitzKernels, TOEPLITZ_BUILD, TOEPLITZ_DIAG_SUM } from '../conv/toeplitz-ops.js';
+import { installChunkedAddN } from './add-n.js';
 import {
   convKernelGradProgram,
   type DispatchUtil,
@@ -116,5 +119,6 @@ export function registerWebgpuSsmKernels(util: DispatchUtil): void {
   for (const config of [...toeplitzConfigs(util), ...convConfigs(util)]) {
     if (tf.getKernel(config.kernelName, 'webgpu') === undefined) tf.registerKernel(config);
   }
+  installChunkedAddN();
   setConvCrossover('webgpu', WEBGPU_CONV_CROSSOVER);
 }

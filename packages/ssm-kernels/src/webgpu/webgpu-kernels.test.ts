@@ -140,6 +140,11 @@ describe.runIf(run)('webgpu kernels vs cpu', () => {
     });
   });
 
+  it('tf.addN of more inputs than a shader may bind (37, as the global gradient norm of a small model)', async () => {
+    const vals = Array.from({ length: 37 }, (_, i) => Float32Array.from(randomValues(5, 40 + i)));
+    await expectSame(() => [tf.addN(vals.map((v) => tf.tensor1d(v)))]);
+  });
+
   it('a synchronous read says to use await data() instead of failing on OffscreenCanvas', async () => {
     await tf.setBackend('webgpu');
     const t = tf.tensor1d([1, 2, 3]);
