@@ -6,6 +6,9 @@
  * and engine set-up (`initEngine`).
  */
 
+// Registers every JS kernel and gradient before anything runs (see register-kernels.ts; listed in sideEffects).
+import './register-kernels.js';
+
 export * from './conv/index.js';
 export * from './dense/index.js';
 export * from './engine/index.js';

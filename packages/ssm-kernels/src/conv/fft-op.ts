@@ -18,7 +18,10 @@ function dims(u: tf.TensorInfo, k: tf.TensorInfo): [number, number, number, bool
 
 let registered = false;
 
-/** Registers the FFT conv kernels for 'cpu', 'wasm' and 'native' and its gradient (idempotent). */
+/**
+ * Registers the FFT conv kernels for 'cpu', 'wasm' and 'native' and its gradient (idempotent). Called by the
+ * package's registration module (register-kernels.ts), not by the ops.
+ */
 export function registerFftConvKernels(): void {
   if (registered) return;
   registered = true;
@@ -119,7 +122,6 @@ export function fftConvPortable(u: tf.Tensor3D, k: tf.Tensor, anticausal: boolea
  * const y = fftConv(u, k, false); // u [8, 4096, 768], k [4096] → y [8, 4096, 768]
  */
 export function fftConv(u: tf.Tensor3D, k: tf.Tensor, anticausal: boolean): tf.Tensor3D {
-  registerFftConvKernels();
   if (tf.getKernel(LONG_CONV_FFT, tf.getBackend()) === undefined) return fftConvPortable(u, k, anticausal);
   return tf.engine().runKernel(LONG_CONV_FFT, { u, k }, { anticausal } as never) as tf.Tensor3D;
 }

@@ -12,7 +12,10 @@ interface ToeplitzAttrs {
 
 let registered = false;
 
-/** Registers the two tiny JS Toeplitz kernels for 'cpu', 'wasm' and 'native' (idempotent). No gradients: used inside customGrad. */
+/**
+ * Registers the two tiny JS Toeplitz kernels for 'cpu', 'wasm' and 'native' (idempotent). No gradients: used inside
+ * customGrad. Called by the package's registration module (register-kernels.ts), not by the ops.
+ */
 export function registerToeplitzKernels(): void {
   if (registered) return;
   registered = true;
@@ -126,14 +129,12 @@ export function toeplitzDiagSumOps(t: tf.Tensor3D, upper: boolean): tf.Tensor2D 
 
 /** T [G, L, L] from k [G, L]: the JS kernel on cpu/wasm/native, tf ops elsewhere. Not differentiable by itself. */
 export function toeplitzBuild(k: tf.Tensor2D, upper: boolean): tf.Tensor3D {
-  registerToeplitzKernels();
   if (tf.getKernel(TOEPLITZ_BUILD, tf.getBackend()) === undefined) return toeplitzBuildOps(k, upper);
   return tf.engine().runKernel(TOEPLITZ_BUILD, { k }, { upper } as never) as tf.Tensor3D;
 }
 
 /** dk [G, L] from dT [G, L, L]: the JS kernel on cpu/wasm/native, tf ops elsewhere. Not differentiable by itself. */
 export function toeplitzDiagSum(t: tf.Tensor3D, upper: boolean): tf.Tensor2D {
-  registerToeplitzKernels();
   if (tf.getKernel(TOEPLITZ_DIAG_SUM, tf.getBackend()) === undefined) return toeplitzDiagSumOps(t, upper);
   return tf.engine().runKernel(TOEPLITZ_DIAG_SUM, { t }, { upper } as never) as tf.Tensor2D;
 }

@@ -75,8 +75,9 @@ export async function initNative(threads: number, forceFail = false): Promise<Na
         `or choose 'wasm' / 'auto'.`,
     );
   }
-  // The project's own kernels (long convolution, Vandermonde) in C++ for `native`.
-  (await import('./register-native-kernels.js')).registerNativeSsmKernels();
+  // The project's own kernels (long convolution, Vandermonde) in C++ for `native`: a registration module,
+  // imported for its side effect once the addon is known to load (it needs the addon).
+  await import('./register-native-kernels.js');
   const previous = tf.getBackend();
   mod.setNativeThreads(threads);
   if (!(await tf.setBackend('native'))) throw new Error("initEngine: tf.setBackend('native') failed");

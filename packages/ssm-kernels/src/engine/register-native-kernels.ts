@@ -8,9 +8,11 @@
 
 import { loadAddon, type NativeBackend, registerNativeKernel, requireAddon } from '@bigs/tfjs-backend-native';
 import type * as tf from '@tensorflow/tfjs';
-import { LONG_CONV_FFT, LONG_CONV_FFT_GRAD, registerFftConvKernels } from '../conv/fft-op.js';
-import { registerToeplitzKernels, TOEPLITZ_BUILD, TOEPLITZ_DIAG_SUM } from '../conv/toeplitz-ops.js';
+import { LONG_CONV_FFT, LONG_CONV_FFT_GRAD } from '../conv/fft-op.js';
+import { TOEPLITZ_BUILD, TOEPLITZ_DIAG_SUM } from '../conv/toeplitz-ops.js';
 import { VANDERMONDE_GRAD_KERNEL, VANDERMONDE_KERNEL } from '../kernel/vandermonde-op.js';
+// The JS kernels and the gradients first: the C++ ones replace them for `native` only where the addon has them.
+import '../register-kernels.js';
 
 /** The addon functions of csrc/conv.cc. */
 interface ConvAddon {
@@ -201,9 +203,6 @@ let active: boolean | null = null;
  */
 export function registerNativeSsmKernels(): boolean {
   if (active !== null) return active;
-  // The JS kernels and the gradients first: registering them later must not find `native` empty.
-  registerFftConvKernels();
-  registerToeplitzKernels();
   const addon = loadAddon() as unknown as Partial<Record<(typeof ENTRY_POINTS)[number], unknown>> | null;
   active = addon !== null && ENTRY_POINTS.every((name) => typeof addon[name] === 'function');
   if (!active) return false;

@@ -1,5 +1,5 @@
 /**
- * Side-effect module: registers a JS `UnsortedSegmentSum` kernel for the `wasm` backend.
+ * A JS `UnsortedSegmentSum` kernel for the `wasm` backend (registered by register-kernels.ts).
  *
  * tfjs-backend-wasm 4.22 has no `UnsortedSegmentSum`, and `tf.gather`'s gradient (every embedding
  * lookup) is built on it, so `tf.grad` through `tf.gather` fails on wasm with
@@ -70,6 +70,9 @@ const kernelFunc: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   return be.makeOutput([numSegments, ...innerShape], x.dtype, undefined, out);
 };
 
-if (tf.getKernel(UNSORTED_SEGMENT_SUM, 'wasm') === undefined) {
-  tf.registerKernel({ kernelName: UNSORTED_SEGMENT_SUM, backendName: 'wasm', kernelFunc });
+/** Registers the kernel for `wasm` unless one exists (idempotent). Called by register-kernels.ts. */
+export function registerUnsortedSegmentSum(): void {
+  if (tf.getKernel(UNSORTED_SEGMENT_SUM, 'wasm') === undefined) {
+    tf.registerKernel({ kernelName: UNSORTED_SEGMENT_SUM, backendName: 'wasm', kernelFunc });
+  }
 }

@@ -32,8 +32,11 @@ export function hasFusedKernel(name: string): boolean {
 
 let gradientsRegistered = false;
 
-/** Registers the gradients of `BigsGelu` and `BigsLayerNorm` (once; they are global in tfjs). */
-function ensureGradients(): void {
+/**
+ * Registers the gradients of `BigsGelu` and `BigsLayerNorm` (once; they are global in tfjs). Called by the
+ * package's registration module (register-kernels.ts), not by the ops.
+ */
+export function registerFusedGradients(): void {
   if (gradientsRegistered) return;
   gradientsRegistered = true;
   if (tf.getGradient(GELU_KERNEL) === undefined) {
@@ -102,7 +105,6 @@ export function fusedGelu<T extends tf.Tensor>(x: T, kind: FusedGeluKind): T {
     throw new Error(`fusedGelu: kind must be 'tanh' | 'erf', got ${JSON.stringify(kind)}`);
   }
   if (x.dtype === 'float32' && hasFusedKernel(GELU_KERNEL)) {
-    ensureGradients();
     return tf.engine().runKernel(GELU_KERNEL, { x }, { kind }) as T;
   }
   return kind === 'tanh' ? geluTanhComposite(x) : geluErfComposite(x);
@@ -148,7 +150,6 @@ export function fusedLayerNorm<T extends tf.Tensor>(x: T, gamma: tf.Tensor, beta
     beta.dtype === 'float32' &&
     hasFusedKernel(LAYER_NORM_KERNEL)
   ) {
-    ensureGradients();
     return tf.engine().runKernel(LAYER_NORM_KERNEL, { x, gamma, beta }, { eps }) as T;
   }
   return layerNormComposite(x, gamma, beta, eps);

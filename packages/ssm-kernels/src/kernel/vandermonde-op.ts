@@ -101,40 +101,50 @@ function gradKernel({
   ];
 }
 
-for (const backendName of VANDERMONDE_BACKENDS) {
-  if (tf.getKernel(VANDERMONDE_KERNEL, backendName) === undefined) {
-    tf.registerKernel({
+let registered = false;
+
+/**
+ * Registers the Vandermonde JS kernels for 'cpu', 'wasm' and 'native' and the gradient (idempotent). Called by the
+ * package's registration module (register-kernels.ts), not by the ops.
+ */
+export function registerVandermondeKernels(): void {
+  if (registered) return;
+  registered = true;
+  for (const backendName of VANDERMONDE_BACKENDS) {
+    if (tf.getKernel(VANDERMONDE_KERNEL, backendName) === undefined) {
+      tf.registerKernel({
+        kernelName: VANDERMONDE_KERNEL,
+        backendName,
+        kernelFunc: forwardKernel as tf.KernelFunc,
+      });
+    }
+    if (tf.getKernel(VANDERMONDE_GRAD_KERNEL, backendName) === undefined) {
+      tf.registerKernel({
+        kernelName: VANDERMONDE_GRAD_KERNEL,
+        backendName,
+        kernelFunc: gradKernel as tf.KernelFunc,
+      });
+    }
+  }
+  if (tf.getGradient(VANDERMONDE_KERNEL) === undefined) {
+    tf.registerGradient({
       kernelName: VANDERMONDE_KERNEL,
-      backendName,
-      kernelFunc: forwardKernel as tf.KernelFunc,
+      inputsToSave: ['cRe', 'cIm', 'zRe', 'zIm'],
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) => {
+        const [cRe, cIm, zRe, zIm] = saved;
+        // Run eagerly, not inside the closures: the engine runs each closure in its own tidy, so one
+        // multi-output result shared between closures would be disposed after the first.
+        const [gcRe, gcIm, gzRe, gzIm] = tf
+          .engine()
+          .runKernel(
+            VANDERMONDE_GRAD_KERNEL,
+            { dy: dy as tf.Tensor, cRe: cRe!, cIm: cIm!, zRe: zRe!, zIm: zIm! },
+            attrs,
+          ) as tf.Tensor[];
+        return { cRe: () => gcRe!, cIm: () => gcIm!, zRe: () => gzRe!, zIm: () => gzIm! };
+      },
     });
   }
-  if (tf.getKernel(VANDERMONDE_GRAD_KERNEL, backendName) === undefined) {
-    tf.registerKernel({
-      kernelName: VANDERMONDE_GRAD_KERNEL,
-      backendName,
-      kernelFunc: gradKernel as tf.KernelFunc,
-    });
-  }
-}
-if (tf.getGradient(VANDERMONDE_KERNEL) === undefined) {
-  tf.registerGradient({
-    kernelName: VANDERMONDE_KERNEL,
-    inputsToSave: ['cRe', 'cIm', 'zRe', 'zIm'],
-    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) => {
-      const [cRe, cIm, zRe, zIm] = saved;
-      // Run eagerly, not inside the closures: the engine runs each closure in its own tidy, so one
-      // multi-output result shared between closures would be disposed after the first.
-      const [gcRe, gcIm, gzRe, gzIm] = tf
-        .engine()
-        .runKernel(
-          VANDERMONDE_GRAD_KERNEL,
-          { dy: dy as tf.Tensor, cRe: cRe!, cIm: cIm!, zRe: zRe!, zIm: zIm! },
-          attrs,
-        ) as tf.Tensor[];
-      return { cRe: () => gcRe!, cIm: () => gcIm!, zRe: () => gzRe!, zIm: () => gzIm! };
-    },
-  });
 }
 
 /** Which implementation {@link vandermonde} uses. */
