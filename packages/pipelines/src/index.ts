@@ -4,6 +4,8 @@
  * `token-classification` and `feature-extraction` on BiGS models, with the model's own tokenizer, batching,
  * truncation and the padding the model was trained with.
  */
+
+export { type AnyPipeline, buildPipeline, type PipelineByTask } from './build.js';
 export {
   batchTensors,
   type EncodedInput,
@@ -22,6 +24,7 @@ export {
   POOLINGS,
   type Pooling,
 } from './feature-extraction.js';
+export { type FetchModelFilesOptions, fetchModelFiles } from './fetch-files.js';
 export type {
   FillMaskCallOptions,
   FillMaskPipeline,
@@ -29,8 +32,9 @@ export type {
   FillMaskResult,
   FillMaskSlot,
 } from './fill-mask.js';
-export { loadPipelineModel, type PipelineModel, TASK_HEADS } from './load.js';
-export { type AnyPipeline, type PipelineByTask, pipeline } from './pipeline.js';
+export { loadPipelineModel } from './load.js';
+export { type PipelineModel, TASK_HEADS } from './load-core.js';
+export { pipeline } from './pipeline.js';
 export { sigmoid, softmax, topKIndices } from './scores.js';
 export {
   classificationProblem,
@@ -50,6 +54,7 @@ export type {
 } from './token-classification.js';
 export {
   type LoadedPipelineModel,
+  type ModelFiles,
   type ModelSource,
   type Padding,
   PIPELINE_TASKS,

@@ -1,26 +1,11 @@
-import type { PipelineContext } from './context.js';
-import { resolveEncodePlan } from './encode.js';
-import { createFeatureExtraction, type FeatureExtractionPipeline } from './feature-extraction.js';
-import { createFillMask, type FillMaskPipeline } from './fill-mask.js';
+import { buildPipeline, checkTask, type PipelineByTask } from './build.js';
 import { loadPipelineModel } from './load.js';
-import { createTextClassification, type TextClassificationPipeline } from './text-classification.js';
-import { createTokenClassification, type TokenClassificationPipeline } from './token-classification.js';
-import { type ModelSource, PIPELINE_TASKS, type PipelineOptions, type PipelineTask } from './types.js';
-
-/** The pipeline type of each task. */
-export interface PipelineByTask {
-  'fill-mask': FillMaskPipeline;
-  'text-classification': TextClassificationPipeline;
-  'token-classification': TokenClassificationPipeline;
-  'feature-extraction': FeatureExtractionPipeline;
-}
-
-/** Any pipeline. */
-export type AnyPipeline = PipelineByTask[PipelineTask];
+import type { ModelSource, PipelineOptions, PipelineTask } from './types.js';
 
 /**
  * Text in, answers out. Loads the model (a directory written by `savePretrained` / `pnpm pretrain` /
- * `pnpm finetune`, an official checkpoint dir, or a model you pass in) with the head the task needs and its own
+ * `pnpm finetune`, an official checkpoint dir, its files in memory — {@link fetchModelFiles} — or a model you pass
+ * in) with the head the task needs and its own
  * tokenizer, and returns a function of texts:
  *
  * - `fill-mask`: top-k tokens per `[MASK]` with softmax scores and the filled sentence;
@@ -47,28 +32,6 @@ export async function pipeline<T extends PipelineTask>(
   model: ModelSource,
   options: PipelineOptions = {},
 ): Promise<PipelineByTask[T]> {
-  if (!PIPELINE_TASKS.includes(task)) {
-    throw new Error(
-      `pipeline: task must be one of ${PIPELINE_TASKS.join(' | ')}, got ${JSON.stringify(task)}`,
-    );
-  }
-  const loaded = await loadPipelineModel(task, model, options);
-  let plan: ReturnType<typeof resolveEncodePlan>;
-  try {
-    plan = resolveEncodePlan(loaded.model.config, options);
-  } catch (e) {
-    if (loaded.owned) loaded.model.dispose();
-    throw e;
-  }
-  const ctx = { task, model: loaded.model, tokenizer: loaded.tokenizer, plan, owned: loaded.owned };
-  switch (task) {
-    case 'fill-mask':
-      return createFillMask(ctx as PipelineContext<'fill-mask'>) as PipelineByTask[T];
-    case 'text-classification':
-      return createTextClassification(ctx as PipelineContext<'text-classification'>) as PipelineByTask[T];
-    case 'token-classification':
-      return createTokenClassification(ctx as PipelineContext<'token-classification'>) as PipelineByTask[T];
-    default:
-      return createFeatureExtraction(ctx as PipelineContext<'feature-extraction'>) as PipelineByTask[T];
-  }
+  checkTask(task);
+  return buildPipeline(task, await loadPipelineModel(task, model, options), options);
 }

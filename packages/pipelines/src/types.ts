@@ -68,8 +68,21 @@ export interface LoadedPipelineModel {
   tokenizer?: BertTokenizer;
 }
 
-/** Where a pipeline's model comes from: a model directory, or a loaded model. */
-export type ModelSource = string | LoadedPipelineModel | AnyBiGSModel;
+/**
+ * A model's checkpoint files held in memory — `config.json`, `model.safetensors` (or `flax_model.msgpack`) and
+ * `tokenizer.json` (or `vocab.txt`) — e.g. from {@link fetchModelFiles} in a browser.
+ */
+export interface ModelFiles {
+  files: Readonly<Record<string, Uint8Array | ArrayBuffer | string>>;
+  /** Where they came from (a URL or a name), for messages. */
+  source: string;
+}
+
+/**
+ * Where a pipeline's model comes from: a model directory (Node only), its files in memory (Node and browsers),
+ * or a loaded model.
+ */
+export type ModelSource = string | ModelFiles | LoadedPipelineModel | AnyBiGSModel;
 
 /** What every pipeline has besides being callable. */
 export interface PipelineBase<T extends PipelineTask> {

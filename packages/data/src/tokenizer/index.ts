@@ -10,6 +10,11 @@ export {
   type TruncationStrategy,
 } from './bert-tokenizer.js';
 export { CharClass, charClass, isCjk, isPunctuation } from './chars.js';
+export {
+  type TokenizerFileContent,
+  type TokenizerFromFilesOptions,
+  tokenizerFromFiles,
+} from './from-files.js';
 export { loadTokenizer, saveTokenizer } from './io.js';
 export {
   type LoadModelTokenizerOptions,

@@ -1,29 +1,34 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type BiGSConfig, configToJSON, type Semantics } from '../config/config.js';
+import type { BiGSPreTrainedModel } from '../model/bigs-model.js';
+import { type AnyBiGSModel, architectureName } from '../model/head-models.js';
+import { writeFileAtomic } from '../safetensors/io.js';
+import { serializeSafetensors } from '../safetensors/safetensors.js';
 import {
-  type BiGSConfig,
-  configFromJSON,
-  configToJSON,
-  createConfig,
-  type Semantics,
-} from '../config/config.js';
-import type { BiGSPreTrainedModel, HeadType } from '../model/bigs-model.js';
-import {
-  type AnyBiGSModel,
-  architectureName,
-  createModel,
-  headFromArchitecture,
-} from '../model/head-models.js';
-import { parseSafetensors, serializeSafetensors, writeFileAtomic } from '../safetensors/safetensors.js';
-import { parseFlaxMsgpack } from './flax-msgpack.js';
+  CONFIG_NAME,
+  FLAX_NAME,
+  type FromPretrainedOptions,
+  type LoadedModel,
+  modelFromCheckpoint,
+  PYTORCH_BIN_NAME,
+  parseJsonText,
+  parseWeights,
+  SAFETENSORS_NAME,
+} from './from-files.js';
 import { type HostTensor, type LoadReport, loadStateDict } from './load-state.js';
 import { buildNameMap, type NameFormat } from './name-map.js';
 
-export const CONFIG_NAME = 'config.json';
-export const SAFETENSORS_NAME = 'model.safetensors';
-export const FLAX_NAME = 'flax_model.msgpack';
-export const PYTORCH_BIN_NAME = 'pytorch_model.bin';
+// The file names and load options live with the in-memory loader; re-exported here for existing importers.
+export {
+  CONFIG_NAME,
+  FLAX_NAME,
+  type FromPretrainedOptions,
+  type LoadedModel,
+  PYTORCH_BIN_NAME,
+  SAFETENSORS_NAME,
+} from './from-files.js';
 
 /** Options of {@link savePretrained}. */
 export interface SavePretrainedOptions {
@@ -117,34 +122,6 @@ export function detectWeights(dir: string): { path: string; format: NameFormat; 
   throw new Error(`${dir}: no weights found (expected ${SAFETENSORS_NAME} or ${FLAX_NAME})`);
 }
 
-/** Options of {@link fromPretrained}. */
-export interface FromPretrainedOptions {
-  /** Head to build; default: from `architectures` in config.json, else `base`. */
-  head?: HeadType;
-  /**
-   * Config overrides applied after reading config.json (camelCase), e.g. `{ kernelLength: 'input' }` to run
-   * Flax weights on inputs shorter than P, `{ blockGelu: 'tanh' }`, `{ numLabels: 2 }` (with ignoreMismatchedSizes).
-   */
-  overrides?: Partial<BiGSConfig>;
-  /**
-   * Re-initialise task-head parameters (`classifier`, `qa_outputs`) whose checkpoint shape differs (a classifier
-   * with another label count). A mis-shaped backbone, pooler or MLM-head tensor is an error either way.
-   */
-  ignoreMismatchedSizes?: boolean;
-  /** Seed of the fresh init of parameters absent from the checkpoint. */
-  seed?: number;
-  /** Receives load notes (default `console.warn`). */
-  logger?: (message: string) => void;
-}
-
-/** A loaded model and what the load did. */
-export interface LoadedModel {
-  model: AnyBiGSModel;
-  report: LoadReport;
-  /** The weight file read. */
-  weightsPath: string;
-}
-
 async function readJson(path: string): Promise<unknown> {
   let text: string;
   try {
@@ -152,11 +129,7 @@ async function readJson(path: string): Promise<unknown> {
   } catch (e) {
     throw new Error(`${path}: cannot read (${(e as Error).message})`);
   }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${path}: not valid JSON (${(e as Error).message})`);
-  }
+  return parseJsonText(text, path);
 }
 
 /** Parse a weights file of the given format (validated in full, nothing assigned). */
@@ -167,7 +140,7 @@ export async function readWeights(path: string, format: NameFormat): Promise<Map
   } catch (e) {
     throw new Error(`${path}: cannot read (${(e as Error).message})`);
   }
-  return format === 'torch' ? parseSafetensors(bytes, path).tensors : parseFlaxMsgpack(bytes, path);
+  return parseWeights(bytes, format, path);
 }
 
 /**
@@ -184,35 +157,8 @@ export async function fromPretrained(dir: string, options: FromPretrainedOptions
   const weights = detectWeights(dir);
   const configPath = join(dir, CONFIG_NAME);
   const json = await readJson(configPath);
-  let config = configFromJSON(json, { defaultSemantics: weights.semantics, source: configPath });
-  if (options.overrides) {
-    const merged = { ...config, ...options.overrides };
-    if (options.overrides.numLabels !== undefined && options.overrides.id2label === undefined) {
-      merged.id2label = Object.fromEntries(
-        Array.from({ length: merged.numLabels }, (_, i) => [String(i), `LABEL_${i}`]),
-      );
-      merged.label2id = Object.fromEntries(Object.entries(merged.id2label).map(([i, l]) => [l, Number(i)]));
-    }
-    config = createConfig(merged);
-  }
-  const head =
-    options.head ??
-    (config.architectures?.map(headFromArchitecture).find((h) => h !== null) as HeadType | undefined) ??
-    'base';
   const tensors = await readWeights(weights.path, weights.format);
-  const model = createModel(config, head, { seed: options.seed ?? 0 });
-  try {
-    const report = loadStateDict(model, tensors, {
-      format: weights.format,
-      source: weights.path,
-      ignoreMismatchedSizes: options.ignoreMismatchedSizes ?? false,
-      ...(options.logger ? { logger: options.logger } : {}),
-    });
-    return { model, report, weightsPath: weights.path };
-  } catch (e) {
-    model.dispose();
-    throw e;
-  }
+  return modelFromCheckpoint({ json, configPath, tensors, ...weights }, options);
 }
 
 /**

@@ -1,1 +1,2 @@
+export * from './io.js';
 export * from './safetensors.js';

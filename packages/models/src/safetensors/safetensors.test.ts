@@ -2,7 +2,8 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSafetensors, readSafetensors, serializeSafetensors, writeSafetensors } from './safetensors.js';
+import { readSafetensors, writeSafetensors } from './io.js';
+import { parseSafetensors, serializeSafetensors } from './safetensors.js';
 
 /** Build a safetensors file by hand: header JSON (unpadded) + the given data bytes. */
 function build(header: unknown, data: number[]): Uint8Array {

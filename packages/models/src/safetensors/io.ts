@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import {
+  parseSafetensors,
+  type SafetensorsContent,
+  serializeSafetensors,
+  type TensorToWrite,
+} from './safetensors.js';
+
+/**
+ * File I/O of safetensors (Node only): read a file, write one atomically. The format itself (parse, serialize) is
+ * in safetensors.ts, which runs in browsers too.
+ */
+
+/**
+ * Read and validate a `.safetensors` file (F32 / F16 / BF16 / F64 / integer dtypes → float32).
+ * Throws an Error naming the file (and tensor) when the file is truncated or corrupt.
+ *
+ * @example
+ * const { tensors, metadata } = await readSafetensors('run/model.safetensors');
+ */
+export async function readSafetensors(path: string): Promise<SafetensorsContent> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    throw new Error(`safetensors file '${path}': cannot read (${(e as Error).message})`);
+  }
+  return parseSafetensors(bytes, path);
+}
+
+/**
+ * Write bytes atomically: a temp file in the same directory, then rename over `path`.
+ * A crash leaves either the old file or the new one, never a partial file.
+ */
+export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    await writeFile(tmp, bytes);
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/**
+ * Write float32 tensors to a `.safetensors` file atomically (temp file + rename).
+ *
+ * @example
+ * await writeSafetensors('run/optimizer.safetensors', { 'm.w': { shape: [4], data: new Float32Array(4) } },
+ *   { step: '10' });
+ */
+export async function writeSafetensors(
+  path: string,
+  tensors: Map<string, TensorToWrite> | Record<string, TensorToWrite>,
+  metadata: Record<string, string> = {},
+): Promise<void> {
+  await writeFileAtomic(path, serializeSafetensors(tensors, metadata));
+}

@@ -1,0 +1,102 @@
+/**
+ * Engine set-up in a browser (the `browser` entry of `@bigs/ssm-kernels`): the same `initEngine` call as under
+ * Node, for the backends a page has — tfjs-backend-wasm (single-threaded) and the pure-JS cpu backend. The Node
+ * engines (tfjs-node, the native addon, the wasm thread shim) need Node and are not in this entry.
+ *
+ * The `.wasm` binaries are fetched at run time: serve the files of `@tensorflow/tfjs-backend-wasm/dist/*.wasm`
+ * and call `setWasmPaths(prefix)` of `@tensorflow/tfjs-backend-wasm` before `initEngine`.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { getThreadsCount, setThreadsCount, version_wasm } from '@tensorflow/tfjs-backend-wasm';
+import { installFastMatMulGradient } from '../dense/batch-matmul-grad.js';
+import type { BackendRequest, EngineInfo, InitEngineOptions } from './init-engine.js';
+import './register-unsorted-segment-sum.js';
+
+/** The backends `initEngine` accepts in a browser: `auto` = wasm, else cpu. */
+export const BROWSER_BACKEND_REQUESTS: readonly BackendRequest[] = ['auto', 'wasm', 'cpu'];
+
+const STATE_KEY = Symbol.for('@bigs/ssm-kernels/engine');
+interface BrowserState {
+  current: EngineInfo | null;
+}
+function pageState(): BrowserState {
+  const g = globalThis as Record<symbol, BrowserState | undefined>;
+  g[STATE_KEY] ??= { current: null };
+  return g[STATE_KEY];
+}
+
+/** Info of the last successful {@link initEngine}, or `null` before the first. */
+export function getEngineInfo(): EngineInfo | null {
+  const c = pageState().current;
+  return c === null ? null : { ...c, notes: [...c.notes] };
+}
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+async function initWasm(): Promise<void> {
+  // Threads need SharedArrayBuffer (a cross-origin-isolated page) and a worker script; this entry runs one thread.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  setThreadsCount(1);
+  if (!(await tf.setBackend('wasm'))) {
+    throw new Error(
+      "tf.setBackend('wasm') failed: are the .wasm files served where setWasmPaths() of @tensorflow/tfjs-backend-wasm points?",
+    );
+  }
+}
+
+/**
+ * Choose and initialise the tfjs backend of this page and register our kernels for it: `wasm`
+ * (tfjs-backend-wasm, one thread, SIMD when the browser has it), `cpu` (pure JS, slow), or `auto` (wasm, else cpu
+ * with the reason in `notes`). Node-only requests (`tensorflow`, `tensorflow-gpu`, `native`) are an Error naming
+ * what a browser has. The one-line summary goes to `console.info` unless `quiet`.
+ *
+ * @example
+ * setWasmPaths('/wasm/'); // from '@tensorflow/tfjs-backend-wasm': where the .wasm files are served
+ * const info = await initEngine({ backend: 'wasm' });
+ * info.variant; // 'wasm'
+ */
+export async function initEngine(options: InitEngineOptions = {}): Promise<EngineInfo> {
+  const requested = options.backend ?? 'auto';
+  if (!BROWSER_BACKEND_REQUESTS.includes(requested)) {
+    throw new Error(
+      `initEngine: backend '${String(requested)}' is not available in a browser; use one of ${BROWSER_BACKEND_REQUESTS.join(', ')}`,
+    );
+  }
+  const notes: string[] = [];
+  let variant: 'wasm' | 'cpu' = 'cpu';
+  if (requested !== 'cpu') {
+    try {
+      await initWasm();
+      variant = 'wasm';
+    } catch (e) {
+      if (requested === 'wasm') throw new Error(`initEngine: ${message(e)}`);
+      notes.push(`auto: wasm unavailable (${message(e)})`);
+    }
+  }
+  if (variant === 'cpu' && !(await tf.setBackend('cpu'))) {
+    throw new Error("initEngine: tf.setBackend('cpu') failed");
+  }
+  const simd = variant === 'wasm' && Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+  const fast = options.fastMatMulGradient ?? variant === 'wasm';
+  if (fast) installFastMatMulGradient();
+  const info: EngineInfo = {
+    backend: tf.getBackend(),
+    variant,
+    requested,
+    package: variant === 'wasm' ? '@tensorflow/tfjs-backend-wasm' : '@tensorflow/tfjs-backend-cpu',
+    version: variant === 'wasm' ? version_wasm : tf.version_core,
+    tfjsVersion: tf.version_core,
+    threads: variant === 'wasm' ? getThreadsCount() : 1,
+    simd,
+    fastMatMulGradient: fast,
+    notes,
+  };
+  pageState().current = info;
+  if (!options.quiet) {
+    console.info(
+      `[bigs] engine: ${info.variant} (${info.package}@${info.version}, ${info.threads} thread(s), simd ${simd})` +
+        (notes.length ? ` — ${notes.join('; ')}` : ''),
+    );
+  }
+  return getEngineInfo() as EngineInfo;
+}
