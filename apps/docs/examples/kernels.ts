@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 export function kernelsAndConvolutions() {
   return tf.tidy(() => {
     const [B, L, H, N] = [2, 16, 4, 8];
-    // One direction's parameters (spec §3.1): A_re = −0.5, A_im = HiPPO-LegS, C ~ N(0, ½), D = 1, log_step.
+    // One direction's parameters (docs/guide/architecture.md#ssm-parameters): A_re = −0.5, A_im = HiPPO-LegS, C ~ N(0, ½), D = 1, log_step.
     const params = bigsParamsToTensors(initBiGSSSM(N, { scaling: 'hippo', seed: 1 }));
     // K[l] = Re Σ_n C_n (e^{ΔA_n} − 1)/A_n · e^{lΔA_n}: one kernel shared by all H channels.
     const k = bigsKernel(params, L); // [L]

@@ -5,9 +5,9 @@ import type { Example } from './examples.js';
 
 /**
  * How sentence pairs become one input:
- * - `standard`: `[CLS] A [SEP] B [SEP]`, token types 0 then 1 (official run_glue.py, spec §8.1);
+ * - `standard`: `[CLS] A [SEP] B [SEP]`, token types 0 then 1 (official run_glue.py, docs/guide/architecture.md#finetuning-recipe);
  * - `single-segment`: the text `A + " [CLS], " + B` as one sequence, all token types 0 (the freeze scripts,
- *   spec §8.2; avoids the token-type-1 embedding that pretraining never trained, spec §12.12).
+ *   docs/guide/architecture.md#finetuning-recipe; avoids the token-type-1 embedding that pretraining never trained, docs/guide/architecture.md#embeddings).
  */
 export type PairEncoding = 'standard' | 'single-segment';
 

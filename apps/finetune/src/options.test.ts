@@ -11,7 +11,7 @@ const opts = (argv: string[]) => {
 };
 
 describe('flags', () => {
-  it('defaults are the official recipe (spec §8.1) on the embedded task and the default pretrained model', () => {
+  it('defaults are the official recipe (docs/guide/architecture.md#finetuning-recipe) on the embedded task and the default pretrained model', () => {
     const o = opts([]);
     expect(o).toEqual({ ...DEFAULTS, ...EMBEDDED_DEFAULTS });
     expect(opts(['--task', 'embedded', '--learning-rate', '1e-5']).learningRate).toBe(1e-5);

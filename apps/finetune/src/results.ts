@@ -9,7 +9,7 @@ export interface EvalResultsFile {
   model_name_or_path: string;
   /** What selects the best evaluation: `combined_score`, the mean of the task's metrics (GLUE's task score). */
   metric_for_best: 'combined_score';
-  /** Best-of-run evaluation (the paper reports these, spec §8.1 / §12.15): step, epoch and metrics. */
+  /** Best-of-run evaluation (the paper reports these, docs/guide/architecture.md#finetuning-recipe): step, epoch and metrics. */
   best: Record<string, number> | null;
   /** The last evaluation (at the last step). */
   final: Record<string, number> | null;
@@ -73,7 +73,7 @@ interface Column {
   keys: string[];
 }
 
-/** The columns of the official GLUE.md table (spec §8.4), then WNLI. */
+/** The columns of the official GLUE.md table (docs/guide/architecture.md#finetuning-recipe), then WNLI. */
 export const GLUE_COLUMNS: readonly Column[] = [
   { header: 'CoLA (MCC)', task: 'cola', keys: ['matthews_correlation'] },
   { header: 'SST-2', task: 'sst2', keys: ['accuracy'] },

@@ -28,7 +28,7 @@ function hasTrain(dataDir: string, task: string): boolean {
 }
 
 /**
- * `--task all`: the GLUE suite with the official MNLI-first protocol (spec §8.1): MNLI is finetuned first (unless
+ * `--task all`: the GLUE suite with the official MNLI-first protocol (docs/guide/architecture.md#finetuning-recipe): MNLI is finetuned first (unless
  * `--mnli-checkpoint` is given) and its output initialises MRPC, STS-B and RTE (classifier re-initialised, HF
  * `ignore_mismatched_sizes`); the other tasks start from `--model-name-or-path`. Each task gets
  * `<output-dir>/<task>/`; the submission files are gathered in `<output-dir>/submission/`; the table of best-of-run
@@ -55,7 +55,7 @@ export async function runSuite(
   const needsMnli = present.some((t) => FROM_MNLI.includes(t));
   if (needsMnli && mnliDir === null && !present.includes('mnli')) {
     throw new Error(
-      `--data-dir ${dataDir}: MRPC, STS-B and RTE start from an MNLI-finetuned model (spec §8.1) but there is no MNLI data; ` +
+      `--data-dir ${dataDir}: MRPC, STS-B and RTE start from an MNLI-finetuned model (docs/guide/architecture.md#finetuning-recipe) but there is no MNLI data; ` +
         'pass --mnli-checkpoint DIR',
     );
   }

@@ -16,7 +16,7 @@ export const GLUE_SUITE: readonly Exclude<GlueTask, 'ax'>[] = [
   'rte',
 ];
 
-/** Tasks finetuned from the MNLI-finetuned model in the official protocol (spec §8.1, §12.15). */
+/** Tasks finetuned from the MNLI-finetuned model in the official protocol (docs/guide/architecture.md#finetuning-recipe). */
 export const FROM_MNLI: readonly TaskName[] = ['mrpc', 'stsb', 'rte'];
 
 export const TASK_NAMES: readonly TaskName[] = [...GLUE_SUITE, 'embedded', 'scrolls'];

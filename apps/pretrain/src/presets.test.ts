@@ -27,7 +27,7 @@ describe('presets', () => {
     }
   });
 
-  it('the paper’s BiGS and its official recipe (spec §5.2, §7.1)', () => {
+  it('the paper’s BiGS and its official recipe (docs/guide/architecture.md#config-keys, docs/guide/architecture.md#pretraining-recipe)', () => {
     for (const name of ['bigs-128', 'bigs-512', 'bigs-4096']) {
       const p = PRESETS[name]!;
       expect(p.model).toMatchObject({

@@ -35,7 +35,7 @@ export interface Preset {
 }
 
 /**
- * The official recipe (`jxiw/BiGS:pretrain.md`, spec §7.1): AdamW β = (0.9, 0.98), ε = 1e-6, weight decay 0.05,
+ * The official recipe (`jxiw/BiGS:pretrain.md`, docs/guide/architecture.md#pretraining-recipe): AdamW β = (0.9, 0.98), ε = 1e-6, weight decay 0.05,
  * peak 6e-4, 2k warmup, cosine to 0.1×, 100k steps of 1048 × 128 tokens (8 TPU cores × 131). On one device the
  * batch is kept by accumulation: 8 sequences × 131 micro-batches = 1048.
  */
@@ -59,7 +59,7 @@ const OFFICIAL: TrainingDefaults = {
   maxEvalSamples: 2048,
 };
 
-/** The paper's BiGS: 23 GATED blocks, H = 1024, I = 3072, N = 64 (spec §5.2), bigs-ts semantics (any L ≤ P). */
+/** The paper's BiGS: 23 GATED blocks, H = 1024, I = 3072, N = 64 (docs/guide/architecture.md#config-keys), bigs-ts semantics (any L ≤ P). */
 const BIGS_MODEL: Partial<BiGSConfig> = {
   hiddenSize: BIGS_LARGE.hiddenSize!,
   numHiddenLayers: BIGS_LARGE.numHiddenLayers!,

@@ -13,7 +13,7 @@ export interface StaticInteractionMaps {
 }
 
 /**
- * The static interaction maps of one block at length L (spec §10): y_f = M_f·u and y_b = M_b·u are exactly the
+ * The static interaction maps of one block at length L (docs/guide/architecture.md#static-interaction-maps): y_f = M_f·u and y_b = M_b·u are exactly the
  * forward (causal) and backward (anticausal) SSM convolutions including the skip D, per channel (the kernel is shared
  * by every channel). These are the token-to-token weights **before** the position-wise projections and gates; in the
  * block the two directions are multiplied element-wise after separate projections, so `combined` (their sum) is a

@@ -25,7 +25,7 @@ export interface BlockOptions {
   preNorm?: boolean;
   /** Default 1e-12. */
   layerNormEps?: number;
-  /** STACK only (GATED has no dropout, spec §12.6); default 0.1. */
+  /** STACK only (GATED has no dropout, docs/guide/architecture.md#bigs-block); default 0.1. */
   hiddenDropoutProb?: number;
   /** `attention`: heads; default 1. */
   numAttentionHeads?: number;

@@ -25,7 +25,7 @@ const N = 4;
 
 /** Large-ish random weights so F(x) is O(1) next to the residual (init std 0.02 would hide errors in F). */
 const scale = (name: string): [number, number] | null => {
-  if (/\.(A_re|A_im|C|log_step)$/.test(name)) return null; // keep the spec §3.1 init of the SSM
+  if (/\.(A_re|A_im|C|log_step)$/.test(name)) return null; // keep the docs/guide/architecture.md#ssm-parameters init of the SSM
   if (name.endsWith('.D')) return [0.5, 1.5];
   if (name.startsWith('LayerNorm.weight')) return [0.5, 1.5];
   return [-0.6, 0.6];
@@ -51,7 +51,7 @@ function build(opts: {
   return blk;
 }
 
-describe('GatedBlock with bissm = BiGS layer (spec §3) vs a float64 reference with literal flips', () => {
+describe('GatedBlock with bissm = BiGS layer (docs/guide/architecture.md#bigs-block) vs a float64 reference with literal flips', () => {
   beforeAll(async () => {
     await useBackend('cpu');
   });
@@ -136,7 +136,7 @@ describe('GatedBlock with bissm = BiGS layer (spec §3) vs a float64 reference w
     blk.dispose();
   });
 
-  it('clips Re(A) at −1e-4 (spec §12.2) exactly like the reference when A_re is trained above it', () => {
+  it('clips Re(A) at −1e-4 (docs/guide/architecture.md#kernel-discretisation) exactly like the reference when A_re is trained above it', () => {
     const blk = build({ blockGelu: 'tanh', preNorm: true });
     const fs4 = blk.parameterMap().get('routing.fs4.A_re')!.variable;
     fs4.assign(tf.tensor1d([0.3, -0.5, 1e-5, -2]));
@@ -159,7 +159,7 @@ describe('GatedBlock with bissm = BiGS layer (spec §3) vs a float64 reference w
     blk.dispose();
   });
 
-  it('has no dropout inside (training output == eval output) and no final LayerNorm (spec §12.6)', () => {
+  it('has no dropout inside (training output == eval output) and no final LayerNorm (docs/guide/architecture.md#bigs-block)', () => {
     const blk = build({ blockGelu: 'tanh', preNorm: true });
     const x = tf.tensor3d(Float32Array.from(h), [B, L, H]);
     const e = f64(blk.forward(x, null, ForwardContext.eval()));
@@ -172,7 +172,7 @@ describe('GatedBlock with bissm = BiGS layer (spec §3) vs a float64 reference w
     blk.dispose();
   });
 
-  it('weight decay metadata (spec §12.13): kernels and all SSM params decayed; biases and LayerNorm not', () => {
+  it('weight decay metadata (docs/guide/architecture.md#ssm-parameters): kernels and all SSM params decayed; biases and LayerNorm not', () => {
     const blk = new GatedBlock({
       routing: 'bissm',
       hiddenSize: H,

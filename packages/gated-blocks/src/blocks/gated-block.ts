@@ -29,12 +29,12 @@ export interface GatedBlockOptions {
 }
 
 /**
- * The GATED block of the paper — with `routing: 'bissm'` exactly the BiGS layer (Flax `FlaxBiGSLayer`, spec §3):
+ * The GATED block of the paper — with `routing: 'bissm'` exactly the BiGS layer (Flax `FlaxBiGSLayer`, docs/guide/architecture.md#bigs-block):
  *
  *   pre-norm:  out = h + F(LN(h))          post-norm (`preNorm: false`): out = LN(h + F(h))
  *   F(x) = do( gelu(dol(routing(x))) ⊙ gelu(dv(x)) )      — v = gelu(dv(x)) is the I-wide gate
  *
- * No dropout and no final LayerNorm (spec §12.6). Children: `LayerNorm`, `dv` (H→I), `dol` (H→I), `do` (I→H),
+ * No dropout and no final LayerNorm (docs/guide/architecture.md#bigs-block). Children: `LayerNorm`, `dv` (H→I), `dol` (H→I), `do` (I→H),
  * `routing`.
  *
  * @example

@@ -26,7 +26,7 @@ export const ATTENTION_MASK_BIAS = -1e4;
  * (all padding) degrades to uniform weights instead of NaN. Projections are plain 2-D matmuls (`Dense`). The two
  * per-head products (scores and P·v) are batched matmuls over B·nh: on wasm they run on tfjs's slow (non-XNNPACK)
  * batched path, and their default gradient uses transposed matmuls — acceptable at L ≤ 512 and small heads, but
- * for speed on wasm prefer the cpu-heavy parts elsewhere (see research/tfjs-probe.md §5.1).
+ * for speed on wasm prefer the cpu-heavy parts elsewhere (see docs/guide/architecture.md#wasm-engine).
  *
  * Children: `query`, `key`, `value`, `output` (Dense H→H).
  *

@@ -75,7 +75,7 @@ for (const backend of await testBackends()) {
 describe('bissm semantics (cpu)', () => {
   afterAll(() => tf.disposeVariables());
 
-  it('ignores the mask, and outputs at real tokens DO change with the padding content (spec §12.7)', async () => {
+  it('ignores the mask, and outputs at real tokens DO change with the padding content (docs/guide/architecture.md#length-and-padding)', async () => {
     await useBackend('cpu');
     const r = new BiSSMRouting({ hiddenSize: H, numSsm: N, seed: 1 });
     randomizeParams(r, 2, scale, tf);
@@ -100,7 +100,7 @@ describe('bissm semantics (cpu)', () => {
     r.dispose();
   });
 
-  it('SSM parameters are weight-decayed (group ssm), dense biases are not (spec §12.13)', () => {
+  it('SSM parameters are weight-decayed (group ssm), dense biases are not (docs/guide/architecture.md#ssm-parameters)', () => {
     const r = new BiSSMRouting({ hiddenSize: H, numSsm: N });
     const meta = Object.fromEntries(r.namedParameters().map(([n, p]) => [n, p.meta]));
     for (const d of ['fs4', 'bs4'])
@@ -113,7 +113,7 @@ describe('bissm semantics (cpu)', () => {
     r.dispose();
   });
 
-  it('S4D init per spec §3.1: A_re = −0.5, D = 1, log_step in [log 0.01, 0], hippo A_im in ± pairs; fs4 ≠ bs4', () => {
+  it('S4D init per docs/guide/architecture.md#ssm-parameters: A_re = −0.5, D = 1, log_step in [log 0.01, 0], hippo A_im in ± pairs; fs4 ≠ bs4', () => {
     const r = new BiSSMRouting({ hiddenSize: H, numSsm: N, seed: 4 });
     expect([...f64(r.fs4.aRe)]).toEqual([-0.5, -0.5, -0.5, -0.5]);
     expect([...f64(r.fs4.d)]).toEqual([1]);

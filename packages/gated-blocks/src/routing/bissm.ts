@@ -26,14 +26,14 @@ export interface BiSSMOptions extends RoutingLayerOptions {
 }
 
 /**
- * The BiGS bidirectional SSM routing (`bissm`), exactly spec §3 (Flax `FlaxBiGSLayer.apply_s4` minus the gate v):
+ * The BiGS bidirectional SSM routing (`bissm`), exactly docs/guide/architecture.md#bigs-block (Flax `FlaxBiGSLayer.apply_s4` minus the gate v):
  *
  *   u_f = gelu(du_forward(x)),  u_b = gelu(du_backward(flip x)),
  *   y_f = fs4(u_f) (causal),    y_b = bs4(u_b) (causal on the reversed sequence),
  *   out = duc_forward(y_f) ⊙ flip(duc_backward(y_b))                       — [B, L, H]
  *
  * computed flip-free by default (the backward conv runs anticausally on the unflipped sequence).
- * The padding mask is **ignored** (spec §12.7): pad tokens are ordinary tokens for the SSMs, so outputs at real
+ * The padding mask is **ignored** (docs/guide/architecture.md#length-and-padding): pad tokens are ordinary tokens for the SSMs, so outputs at real
  * positions depend on the padding (through the backward SSM).
  *
  * Children: `du_forward`, `du_backward`, `duc_forward`, `duc_backward` (Dense H→H), `fs4`, `bs4` ({@link S4DLayer}).

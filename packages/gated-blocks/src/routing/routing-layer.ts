@@ -8,7 +8,7 @@ import { Module } from '../module/module.js';
 export interface RoutingLayerInfo {
   /** Registry name, e.g. `bissm`, `attention`. */
   readonly name: string;
-  /** Whether `forward` reads the padding mask. `bissm` does not (spec §12.7); `attention` does. */
+  /** Whether `forward` reads the padding mask. `bissm` does not (docs/guide/architecture.md#length-and-padding); `attention` does. */
   readonly usesMask: boolean;
   /** One line for docs and error messages. */
   readonly description?: string;

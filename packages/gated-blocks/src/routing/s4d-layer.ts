@@ -22,7 +22,7 @@ export interface S4DLayerOptions {
   convStrategy?: ConvStrategy;
 }
 
-/** Optimizer metadata of every SSM parameter: weight-decayed, full learning rate (spec §12.13), group `ssm`. */
+/** Optimizer metadata of every SSM parameter: weight-decayed, full learning rate (docs/guide/architecture.md#ssm-parameters), group `ssm`. */
 export const SSM_PARAM_META: ParamMeta = Object.freeze({ weightDecay: true, group: 'ssm' });
 
 /**
@@ -30,7 +30,7 @@ export const SSM_PARAM_META: ParamMeta = Object.freeze({ weightDecay: true, grou
  * every channel**, plus a scalar skip D: y = conv(u, K) + D·u.
  *
  * Parameters (names as in the official checkpoints): `A_re` [N], `A_im` [N], `C` [N, 2], `D` [1], `log_step` [1];
- * init per spec §3.1 (`initBiGSSSM`). All are weight-decayed (group `ssm`), as in the official training scripts.
+ * init per docs/guide/architecture.md#ssm-parameters (`initBiGSSSM`). All are weight-decayed (group `ssm`), as in the official training scripts.
  * The kernel length is the input length L (PyTorch-port semantics; the Flax L = max_position_embeddings rule is
  * enforced by the model, not here).
  *

@@ -1,5 +1,5 @@
 /**
- * Plain-TypeScript float64 reference of the BiGS block computation (spec §3) and of the STACK block, written
+ * Plain-TypeScript float64 reference of the BiGS block computation (docs/guide/architecture.md#bigs-block) and of the STACK block, written
  * independently of the package: literal flips, explicit loops, ZOH kernel evaluated in complex float64.
  * Arrays are row-major Float64Array; a "matrix" is [rows, cols].
  */
@@ -142,7 +142,7 @@ export function flipF(x: Float64Array, B: number, L: number, H: number): Float64
   return y;
 }
 
-/** BiGS ZOH kernel in complex float64 (spec §3.2): K[l] = Re Σ C_n (e^{ΔA_n} − 1)/A_n e^{lΔA_n}. */
+/** BiGS ZOH kernel in complex float64 (docs/guide/architecture.md#kernel-discretisation): K[l] = Re Σ C_n (e^{ΔA_n} − 1)/A_n e^{lΔA_n}. */
 export function zohKernelF(
   aRe: Float64Array,
   aIm: Float64Array,
@@ -206,7 +206,7 @@ export function denseP(p: ParamsF, prefix: string, x: Float64Array, m: number, i
   return denseF(x, m, get(p, `${prefix}.kernel`), inF, outF, get(p, `${prefix}.bias`));
 }
 
-/** The `bissm` routing, literal spec §3 with flips. x [B, L, H]. */
+/** The `bissm` routing, literal docs/guide/architecture.md#bigs-block with flips. x [B, L, H]. */
 export function bissmF(
   p: ParamsF,
   prefix: string,
@@ -273,7 +273,7 @@ export function attentionF(
   return denseP(p, `${prefix}output`, ctx, M, H, H);
 }
 
-/** GATED block reference (spec §3): pre-norm h + F(LN h) or post-norm LN(h + F(h)). */
+/** GATED block reference (docs/guide/architecture.md#bigs-block): pre-norm h + F(LN h) or post-norm LN(h + F(h)). */
 export function gatedBlockF(
   p: ParamsF,
   routing: (x: Float64Array) => Float64Array,

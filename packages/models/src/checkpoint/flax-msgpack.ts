@@ -4,7 +4,7 @@ import type { HostTensor } from './load-state.js';
 
 /**
  * Reader (and writer, for tests and export) of the Flax `flax_model.msgpack` format written by
- * `flax.serialization.to_bytes` (spec §6.1): a msgpack tree of nested maps (no `params` wrapper), leaves are
+ * `flax.serialization.to_bytes` (docs/guide/architecture.md#checkpoint-formats): a msgpack tree of nested maps (no `params` wrapper), leaves are
  * ExtType 1 (ndarray) or ExtType 3 (numpy scalar) whose payload is a msgpack array `[shape, dtype name, raw
  * C-order little-endian bytes]`. ExtType 2 (complex) and chunked arrays (`__msgpack_chunked_array__`) are rejected.
  */
@@ -77,7 +77,7 @@ export function parseFlaxMsgpack(bytes: Uint8Array, fileName = '<buffer>'): Map<
     fail('top level must be a map of parameters');
   }
   const top = tree as Record<string, unknown>;
-  // A `{params: …}` wrapper (e.g. a TrainState dump) is unwrapped; HF files have none (spec §6.1).
+  // A `{params: …}` wrapper (e.g. a TrainState dump) is unwrapped; HF files have none (docs/guide/architecture.md#checkpoint-formats).
   if (Object.keys(top).length === 1 && 'params' in top && !(top.params instanceof ExtData)) tree = top.params;
   const out = new Map<string, HostTensor>();
   const walk = (node: unknown, path: string) => {

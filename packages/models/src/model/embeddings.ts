@@ -4,7 +4,7 @@ import type { BiGSConfig } from '../config/config.js';
 import { Embedding } from './modules.js';
 
 /**
- * BERT embeddings (spec §2): word + token type + position (absolute), LayerNorm, dropout.
+ * BERT embeddings (docs/guide/architecture.md#embeddings): word + token type + position (absolute), LayerNorm, dropout.
  * Children mirror the torch port: `word_embeddings`, `position_embeddings`, `token_type_embeddings`, `LayerNorm`.
  *
  * @example

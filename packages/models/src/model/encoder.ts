@@ -27,7 +27,7 @@ export function blockOptionsFromConfig(config: BiGSConfig, seed: number) {
 
 /**
  * The encoder: `numHiddenLayers` blocks from `createBlock` (children `layer.0`, `layer.1`, …), no final LayerNorm
- * (spec §4.1). Returns the last hidden state and, on request, every hidden state (embeddings + one per layer).
+ * (docs/guide/architecture.md#encoder-and-heads). Returns the last hidden state and, on request, every hidden state (embeddings + one per layer).
  *
  * @example
  * const enc = new BiGSEncoder(createConfig(TINY));

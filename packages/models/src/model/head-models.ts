@@ -154,7 +154,7 @@ function classificationLoss(config: BiGSConfig, logits: tf.Tensor2D, labels: tf.
 }
 
 /**
- * Sequence classification / regression (spec §4.3–4.4): pooler (masked mean → dense → tanh), dropout
+ * Sequence classification / regression (docs/guide/architecture.md#pooler, docs/guide/architecture.md#classification-heads): pooler (masked mean → dense → tanh), dropout
  * (`classifierDropout` ?? `hiddenDropoutProb`), `classifier` Dense(H → numLabels, lecun_normal).
  * Loss: MSE when numLabels = 1 (regression), cross-entropy for int labels, BCE for multi-label.
  *
@@ -200,7 +200,7 @@ export interface TokenClassifierOutput extends BaseModelOutput {
 }
 
 /**
- * Token classification (spec §4.5): dropout, `classifier` Dense(H → numLabels) on every position.
+ * Token classification (docs/guide/architecture.md#classification-heads): dropout, `classifier` Dense(H → numLabels) on every position.
  * @example
  * model.forward({ inputIds }).logits; // [B, L, numLabels]
  */
@@ -258,7 +258,7 @@ export interface QuestionAnsweringOutput extends BaseModelOutput {
 }
 
 /**
- * Extractive QA (spec §4.5): `qa_outputs` Dense(H → 2) on every position, split into start / end logits.
+ * Extractive QA (docs/guide/architecture.md#classification-heads): `qa_outputs` Dense(H → 2) on every position, split into start / end logits.
  * @example
  * model.forward({ inputIds }).startLogits; // [B, L]
  */
@@ -324,7 +324,7 @@ export interface MultipleChoiceOutput extends BaseModelOutput {
 }
 
 /**
- * Multiple choice (spec §4.5): flatten `[B, C, L]` → `[B·C, L]`, pooler, dropout, `classifier` Dense(H → 1),
+ * Multiple choice (docs/guide/architecture.md#classification-heads): flatten `[B, C, L]` → `[B·C, L]`, pooler, dropout, `classifier` Dense(H → 1),
  * reshape to `[B, C]`. Backbone outputs are `[B·C, …]`.
  * @example
  * model.forward({ inputIds: tf.zeros([2, 4, 16], 'int32') }).logits; // [2, 4]

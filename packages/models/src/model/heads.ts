@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BiGSConfig } from '../config/config.js';
 import { Container, lecunNormal } from './modules.js';
 
-/** A Dense H→out whose kernel is Flax's default `lecun_normal` (used by the classifier-type heads, spec §4.4). */
+/** A Dense H→out whose kernel is Flax's default `lecun_normal` (used by the classifier-type heads, docs/guide/architecture.md#classification-heads). */
 export function lecunDense(inFeatures: number, outFeatures: number, seed: number): Dense {
   const d = new Dense({ inFeatures, outFeatures, initializerRange: 0, seed });
   tf.tidy(() => d.kernel.assign(lecunNormal([inFeatures, outFeatures], seed))); // [in, out]
@@ -40,7 +40,7 @@ export function poolHiddenStates(
 }
 
 /**
- * Pooler (spec §4.3): masked mean over non-pad tokens (`non_padding_mean`), plain mean (`mean`) or the first token
+ * Pooler (docs/guide/architecture.md#pooler): masked mean over non-pad tokens (`non_padding_mean`), plain mean (`mean`) or the first token
  * (`first_token`, HF BERT), then `dense` (normal(0, initializerRange)) and tanh. Child: `dense`.
  *
  * @example
@@ -76,7 +76,7 @@ export class Pooler extends Module {
 }
 
 /**
- * MLM head (spec §4.2), nested like the torch port: `predictions.transform.dense` (Flax lecun_normal),
+ * MLM head (docs/guide/architecture.md#mlm-head), nested like the torch port: `predictions.transform.dense` (Flax lecun_normal),
  * `predictions.transform.LayerNorm`, `predictions.bias` [V], and — only when `tieWordEmbeddings` is false —
  * `predictions.decoder` (Dense H→V without bias). The transform activation is `hiddenAct` (`gelu` = erf GELU).
  *

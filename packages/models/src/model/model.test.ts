@@ -101,7 +101,7 @@ describe('models on cpu', () => {
     m.dispose();
   });
 
-  it('spec §12.5/§12.6/§12.13: erf GELU in the MLM head with tanh blocks; no final LayerNorm; weight-decay metadata', () => {
+  it('docs/guide/architecture.md#mlm-head, docs/guide/architecture.md#bigs-block, docs/guide/architecture.md#ssm-parameters: erf GELU in the MLM head with tanh blocks; no final LayerNorm; weight-decay metadata', () => {
     const m = new BiGSForMaskedLM(tiny({ semantics: 'flax', kernelLength: 'input' }));
     randomize(m);
     expect(m.config.blockGelu).toBe('tanh');
@@ -236,7 +236,7 @@ describe('models on cpu', () => {
     pt.dispose();
   });
 
-  it('padding (spec §12.7): bissm outputs at real tokens change with trailing pads; the pooler ignores pads', () => {
+  it('padding (docs/guide/architecture.md#length-and-padding): bissm outputs at real tokens change with trailing pads; the pooler ignores pads', () => {
     const m = new BiGSForSequenceClassification(tiny());
     randomize(m);
     const a = m.forward({ inputIds: ids2d([[2, 7, 9, 3]]), attentionMask: ids2d([[1, 1, 1, 1]]) });

@@ -3,7 +3,7 @@
  *
  * tfjs's default gradient computes `dA = matMul(dy, b, false, true)` and `dB = matMul(a, dy, true, false)`.
  * On wasm, `matMul` with `transposeA/transposeB` (or a batch dimension > 1) falls off XNNPACK onto a
- * scalar loop: 20–40× slower (research/tfjs-probe.md §5.1). This gradient computes exactly the same
+ * scalar loop: 20–40× slower (docs/guide/architecture.md#wasm-engine). This gradient computes exactly the same
  * products, but with explicit `tf.transpose` and plain untransposed 2-D `matMul` whenever every batch
  * dimension is 1. Batched inputs (batch > 1) use the same calls as the default gradient; broadcast batch
  * dimensions are summed back to the input's shape (the default gradient throws there).

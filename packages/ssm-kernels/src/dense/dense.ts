@@ -1,7 +1,7 @@
 /**
  * `dense`: matmul + bias whose forward and backward stay on each backend's fast path.
  *
- * On wasm only plain untransposed 2-D `matMul` reaches XNNPACK (research/tfjs-probe.md §5.1). So `x` is
+ * On wasm only plain untransposed 2-D `matMul` reaches XNNPACK (docs/guide/architecture.md#wasm-engine). So `x` is
  * reshaped to 2-D, multiplied with a plain `matMul`, and a `tf.customGrad` computes
  * `dx = dy·wᵀ`, `dw = xᵀ·dy` with explicit `tf.transpose` + plain 2-D `matMul`, and `db = Σ_rows dy`.
  * On `native` ({@link matMulTakesTransposeFlags}) the gradient passes `transposeA` / `transposeB` to

@@ -3,7 +3,7 @@
  *
  * tfjs-backend-wasm 4.22 has no `UnsortedSegmentSum`, and `tf.gather`'s gradient (every embedding
  * lookup) is built on it, so `tf.grad` through `tf.gather` fails on wasm with
- * "Kernel 'UnsortedSegmentSum' not registered for backend 'wasm'" (research/tfjs-probe.md §3).
+ * "Kernel 'UnsortedSegmentSum' not registered for backend 'wasm'" (docs/guide/architecture.md#wasm-engine).
  * Semantics follow TensorFlow: `out[seg[i], ...] += x[i, ...]`; ids outside `[0, numSegments)` are dropped.
  * Registration is idempotent and never overrides a kernel that a later tfjs version may ship.
  */

@@ -3,7 +3,7 @@
  *
  * Peak use during a training step is ≈ 7× the live tensors (the tape keeps forward intermediates,
  * composite ops make temporaries). When the cap is hit, single-threaded wasm aborts with
- * `RuntimeError: Aborted()`, but the **threaded build hangs at 100% CPU** instead (research/tfjs-probe.md §7).
+ * `RuntimeError: Aborted()`, but the **threaded build hangs at 100% CPU** instead (docs/guide/architecture.md#wasm-engine).
  * Call {@link assertWasmHeapBelow} between steps to fail fast instead of hanging.
  */
 import * as tf from '@tensorflow/tfjs';

@@ -15,7 +15,7 @@
  *
  * Everything is restored after initialisation (the temp files stay until process exit because new
  * pthread workers may be spawned later). The shim depends on internals of the 4.22.0 bundle and
- * refuses other versions. See `research/tfjs-probe.md` §2.2.
+ * refuses other versions. See docs/guide/architecture.md#wasm-engine.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

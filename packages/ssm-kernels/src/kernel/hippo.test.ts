@@ -36,7 +36,7 @@ describe('HiPPO-LegS', () => {
     }
   });
 
-  it('N = 64: 32 ± pairs from ±0.264 to ±1303.27, ascending (spec §3.1)', () => {
+  it('N = 64: 32 ± pairs from ±0.264 to ±1303.27, ascending (docs/guide/architecture.md#ssm-parameters)', () => {
     const w = hippoLegSImag(64);
     expect(w.length).toBe(64);
     for (let i = 1; i < 64; i++) expect(w[i]!).toBeGreaterThan(w[i - 1]!);

@@ -207,7 +207,7 @@ function fmtBytes(b: number): string {
 
 /**
  * Stated fp32 peak FLOP/s of a tfjs engine variant on this project's reference machine (2-core Xeon dev box),
- * from the measured 2-D matmul rates of `shared/research/tfjs-probe.md` §5.1: XNNPACK reaches ≈ 28.5 GFLOP/s
+ * from the measured 2-D matmul rates of docs/guide/architecture.md#wasm-engine: XNNPACK reaches ≈ 28.5 GFLOP/s
  * per thread, the pure-JS cpu backend ≈ 0.75 GFLOP/s. `null` for native, tfjs-node and tfjs-node-gpu: their roof is
  * measured at start-up instead (a BLAS-backed matmul, see {@link measurePeakFlops}).
  *

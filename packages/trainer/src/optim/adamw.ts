@@ -14,9 +14,9 @@ export interface AdamWConfig extends Partial<ParamGroupConfig> {
   epsilon?: number;
 }
 
-/** Official BiGS pretraining optimizer (`pretrain.py`, spec §7.1): β=(0.9, 0.98), ε=1e-6, weight decay 0.05. */
+/** Official BiGS pretraining optimizer (`pretrain.py`, docs/guide/architecture.md#pretraining-recipe): β=(0.9, 0.98), ε=1e-6, weight decay 0.05. */
 export const PRETRAIN_ADAMW = { beta1: 0.9, beta2: 0.98, epsilon: 1e-6, weightDecay: 0.05 } as const;
-/** Official BiGS GLUE optimizer (`run_glue.py`, spec §8.1): β=(0.9, 0.999), ε=1e-6, weight decay 0.01. */
+/** Official BiGS GLUE optimizer (`run_glue.py`, docs/guide/architecture.md#finetuning-recipe): β=(0.9, 0.999), ε=1e-6, weight decay 0.01. */
 export const FINETUNE_ADAMW = { beta1: 0.9, beta2: 0.999, epsilon: 1e-6, weightDecay: 0.01 } as const;
 
 /** Serializable optimizer state: the update count and the moments per trainable parameter. */

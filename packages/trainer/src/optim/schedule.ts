@@ -4,7 +4,7 @@
  * `step` is the number of optimizer updates already applied (0 for the first update), exactly like optax's
  * `count` and PyTorch's `LambdaLR`: with warmup the first update therefore uses learning rate 0.
  * Shapes follow `optax.join_schedules([linear 0 → peak over W], [decay over T − W], boundaries=[W])`
- * as used by the official `pretrain.py` / `run_glue.py` (spec §7, §8).
+ * as used by the official `pretrain.py` / `run_glue.py` (docs/guide/architecture.md#pretraining-recipe, docs/guide/architecture.md#finetuning-recipe).
  */
 
 /** The decay after warmup. */
