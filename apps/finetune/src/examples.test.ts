@@ -119,11 +119,16 @@ describe('GLUE and embedded examples', () => {
     );
   });
 
-  it('reads the embedded task (6000 train / 1000 dev, labels 0/1)', async () => {
+  it('reads the embedded spam task (one text per row) and the WordNet pair task', async () => {
     const f = embeddedFiles(null);
     const dev = await readPairTsv(f.dev);
     expect(dev).toHaveLength(1000);
     expect(new Set(dev.map((d) => d.label))).toEqual(new Set([0, 1]));
-    expect(dev[0]?.textB).not.toBeNull();
+    expect(dev[0]?.textB).toBeNull();
+    expect(await loadExamples('embedded', 'train', { dataDir: null })).toHaveLength(4000);
+    const w = await loadExamples('wordnet', 'dev', { dataDir: null });
+    expect(w).toHaveLength(1000);
+    expect(w[0]?.textB).not.toBeNull();
+    expect(embeddedFiles(null, 'wordnet').dev).toMatch(/task[\\/]wordnet[\\/]dev\.tsv$/);
   });
 });

@@ -115,7 +115,10 @@ export function scrollsExamples(rows: ScrollsRow[], labels: string[], file: stri
   });
 }
 
-/** Read the embedded task's TSV (`sentence1\tsentence2\tlabel`). */
+/**
+ * Read an embedded task's TSV: header `sentence1\tlabel` (one text per row, the spam task) or
+ * `sentence1\tsentence2\tlabel` (pairs, the WordNet task); label 0 or 1.
+ */
 export async function readPairTsv(file: string, decode: TextDecodeOptions = {}): Promise<Example[]> {
   if (!existsSync(file)) throw new Error(`${file}: no such file`);
   const out: Example[] = [];
@@ -123,27 +126,31 @@ export async function readPairTsv(file: string, decode: TextDecodeOptions = {}):
   for await (const { fields, lineNumber } of readTsv(file, decode)) {
     if (header === null) {
       header = fields.map((f) => f.trim());
-      for (const c of ['sentence1', 'sentence2', 'label']) {
+      for (const c of ['sentence1', 'label']) {
         if (!header.includes(c)) throw new Error(`${file}:${lineNumber}: header lacks column "${c}"`);
       }
       continue;
     }
-    const get = (c: string) => fields[header!.indexOf(c)];
+    const get = (c: string) => (header!.includes(c) ? fields[header!.indexOf(c)] : undefined);
     const raw = get('label')?.trim();
     const label = Number(raw);
     if (raw === undefined || !(label === 0 || label === 1)) {
       throw new Error(`${file}:${lineNumber}: label must be 0 or 1, got ${JSON.stringify(raw)}`);
     }
-    out.push({ id: String(out.length), textA: get('sentence1') ?? '', textB: get('sentence2') ?? '', label });
+    const textB = header.includes('sentence2') ? (get('sentence2') ?? '') : null;
+    out.push({ id: String(out.length), textA: get('sentence1') ?? '', textB, label });
   }
   if (out.length === 0) throw new Error(`${file}: no examples`);
   return out;
 }
 
-/** The embedded task's train / dev files (from `--data-dir` when given, else the package's own). */
-export function embeddedFiles(dataDir: string | null): { train: string; dev: string } {
+/** An embedded task's train / dev files (from `--data-dir` when given, else the package's own). */
+export function embeddedFiles(
+  dataDir: string | null,
+  task: 'embedded' | 'wordnet' = 'embedded',
+): { train: string; dev: string } {
   if (dataDir) return { train: join(dataDir, 'train.tsv'), dev: join(dataDir, 'dev.tsv') };
-  const p = embeddedTaskPaths();
+  const p = embeddedTaskPaths(task === 'wordnet' ? 'wordnet' : 'spam');
   return { train: p.train, dev: p.dev };
 }
 
@@ -158,9 +165,9 @@ export async function loadExamples(
   split: string,
   src: DataSource,
 ): Promise<Example[]> {
-  if (task === 'embedded') {
-    const f = embeddedFiles(src.dataDir);
-    if (split !== 'train' && split !== 'dev') throw new Error(`embedded task: no split '${split}'`);
+  if (task === 'embedded' || task === 'wordnet') {
+    const f = embeddedFiles(src.dataDir, task);
+    if (split !== 'train' && split !== 'dev') throw new Error(`${task} task: no split '${split}'`);
     return readPairTsv(split === 'train' ? f.train : f.dev, { invalidUtf8: src.invalidUtf8 ?? 'error' });
   }
   if (task === 'scrolls') throw new Error('loadExamples: scrolls data is read with readScrolls');

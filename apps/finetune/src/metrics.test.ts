@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitMetrics, taskBestTracker, taskScore } from './metrics.js';
+import { majorityBaseline, splitMetrics, taskBestTracker, taskScore } from './metrics.js';
 
 describe('GLUE metrics per task (hand-computed)', () => {
   it('MRPC / QQP: accuracy and F1 of the positive class 1', () => {
@@ -43,5 +43,24 @@ describe('GLUE metrics per task (hand-computed)', () => {
     expect(t.best?.step).toBe(2);
     expect(t.last?.step).toBe(4);
     expect(t.history).toHaveLength(4);
+  });
+
+  it('majority baseline: the most frequent training label (lowest id on ties), scored with the task metrics', () => {
+    const b = majorityBaseline('embedded', [0, 1, 0, 0, 1], [{ suffix: '', labels: [0, 0, 0, 1] }]);
+    expect(b).toEqual({ label: 0, metrics: { accuracy: 0.75, f1: 0 } });
+    expect(majorityBaseline('rte', [1, 0], [{ suffix: '', labels: [1, 1, 0] }])?.label).toBe(0);
+    const m = majorityBaseline(
+      'mnli',
+      [2, 2, 1],
+      [
+        { suffix: '', labels: [2, 0] },
+        { suffix: '_mm', labels: [1, 1, 2, 2] },
+      ],
+    );
+    expect(m).toEqual({ label: 2, metrics: { accuracy: 0.5, accuracy_mm: 0.5 } });
+    expect(
+      majorityBaseline('cola', [1, 1], [{ suffix: '', labels: [1, 0] }])?.metrics.matthews_correlation,
+    ).toBe(0);
+    expect(majorityBaseline('stsb', [1.5, 2], [{ suffix: '', labels: [3] }])).toBeNull();
   });
 });

@@ -11,7 +11,7 @@ export interface EvalRecord {
 
 /**
  * The GLUE metrics of one evaluation split, named as the HF `glue` metric names them, with `suffix` appended
- * (`_mm` for MNLI mismatched, as HF `run_glue.py`): CoLA `matthews_correlation`; MRPC, QQP (and the embedded task)
+ * (`_mm` for MNLI mismatched, as HF `run_glue.py`): CoLA `matthews_correlation`; MRPC, QQP (and the embedded tasks)
  * `accuracy` + `f1` (F1 of the positive class 1); STS-B `pearson` + `spearmanr` (on the raw regression outputs);
  * every other task `accuracy`.
  *
@@ -32,6 +32,7 @@ export function splitMetrics(
     case 'mrpc':
     case 'qqp':
     case 'embedded':
+    case 'wordnet':
       out.accuracy = accuracy(predictions, labels);
       out.f1 = f1Score(predictions, labels, 1);
       break;
@@ -79,4 +80,43 @@ export function taskScore(metrics: Record<string, number>): number {
  */
 export function taskBestTracker(): BestTracker<EvalRecord> {
   return new BestTracker<EvalRecord>({ score: (r) => r.metrics.combined_score ?? taskScore(r.metrics) });
+}
+
+/** What always answering the training set's most frequent label scores. */
+export interface MajorityBaseline {
+  /** The label id predicted for every example. */
+  label: number;
+  /** The task's metrics of that constant prediction on each evaluation split (suffixes as {@link splitMetrics}). */
+  metrics: Record<string, number>;
+}
+
+/**
+ * The majority-class baseline of a classification task: predict the most frequent training label (the lowest
+ * id on ties) for every evaluation example and score it with the task's metrics. Regression tasks have none.
+ *
+ * @example
+ * majorityBaseline('embedded', [0, 0, 1], [{ suffix: '', labels: [0, 1, 0, 0] }]); // { label: 0, metrics: { accuracy: 0.75, f1: 0 } }
+ */
+export function majorityBaseline(
+  task: TaskName,
+  trainLabels: ArrayLike<number>,
+  evalSplits: ReadonlyArray<{ suffix: string; labels: ArrayLike<number> }>,
+): MajorityBaseline | null {
+  if (task === 'stsb' || trainLabels.length === 0) return null;
+  const counts = new Map<number, number>();
+  for (let i = 0; i < trainLabels.length; i++) {
+    const y = trainLabels[i] as number;
+    counts.set(y, (counts.get(y) ?? 0) + 1);
+  }
+  let label = Number.POSITIVE_INFINITY;
+  let most = -1;
+  for (const [y, n] of counts) if (n > most || (n === most && y < label)) [label, most] = [y, n];
+  const metrics: Record<string, number> = {};
+  for (const s of evalSplits) {
+    Object.assign(
+      metrics,
+      splitMetrics(task, new Array<number>(s.labels.length).fill(label), s.labels, s.suffix),
+    );
+  }
+  return { label, metrics };
 }

@@ -15,6 +15,8 @@ export interface EvalResultsFile {
   final: Record<string, number> | null;
   /** Training summary. */
   train: Record<string, number | string | boolean>;
+  /** The majority-class baseline on the same evaluation splits (`null` for regression). */
+  majority_baseline?: { label: number; [metric: string]: number } | null;
 }
 
 /** Flatten an evaluation record to `{ step, epoch, <metric>: value }` (NaN becomes null in JSON). */

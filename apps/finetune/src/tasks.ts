@@ -1,7 +1,8 @@
 import { type GlueTask, glueLabelNames } from '@bigs/data';
 
 /** Every task `--task` accepts (besides `all`). */
-export type TaskName = Exclude<GlueTask, 'ax'> | 'embedded' | 'scrolls';
+/** `embedded`: the SpamAssassin spam / ham task shipped with @bigs/data (the default); `wordnet`: its WordNet pair task. */
+export type TaskName = Exclude<GlueTask, 'ax'> | 'embedded' | 'wordnet' | 'scrolls';
 
 /** The GLUE tasks `--task all` runs, in the order they run (MNLI first: RTE, MRPC and STS-B start from it). */
 export const GLUE_SUITE: readonly Exclude<GlueTask, 'ax'>[] = [
@@ -19,7 +20,10 @@ export const GLUE_SUITE: readonly Exclude<GlueTask, 'ax'>[] = [
 /** Tasks finetuned from the MNLI-finetuned model in the official protocol (docs/guide/architecture.md#finetuning-recipe). */
 export const FROM_MNLI: readonly TaskName[] = ['mrpc', 'stsb', 'rte'];
 
-export const TASK_NAMES: readonly TaskName[] = [...GLUE_SUITE, 'embedded', 'scrolls'];
+export const TASK_NAMES: readonly TaskName[] = [...GLUE_SUITE, 'embedded', 'wordnet', 'scrolls'];
+
+/** The tasks whose data ships with @bigs/data (`--data-dir` optional). */
+export const EMBEDDED_TASK_NAMES: readonly TaskName[] = ['embedded', 'wordnet'];
 
 /** One evaluation split of a task and the suffix its metrics get (HF run_glue: MNLI mismatched → `_mm`). */
 export interface EvalSplit {
@@ -69,6 +73,7 @@ export function taskMetrics(task: TaskName): string[] {
     case 'mrpc':
     case 'qqp':
     case 'embedded':
+    case 'wordnet':
       return ['accuracy', 'f1'];
     case 'stsb':
       return ['pearson', 'spearmanr'];
@@ -85,7 +90,7 @@ export function taskMetrics(task: TaskName): string[] {
  */
 export function taskSpec(task: TaskName, scrollsLabels: string[] = []): TaskSpec {
   const metrics = taskMetrics(task);
-  if (task === 'embedded') {
+  if (task === 'embedded' || task === 'wordnet') {
     return {
       name: task,
       labelNames: ['0', '1'],
@@ -135,7 +140,7 @@ export function taskSpec(task: TaskName, scrollsLabels: string[] = []): TaskSpec
 /** Parse a `--task` value. */
 export function parseTaskName(value: string): TaskName | 'all' {
   const v = value.toLowerCase().replace(/-/g, '');
-  const alias: Record<string, TaskName> = { sst: 'sst2', sts: 'stsb' };
+  const alias: Record<string, TaskName> = { sst: 'sst2', sts: 'stsb', spam: 'embedded' };
   const name = (alias[v] ?? v) as TaskName | 'all';
   if (name === 'all' || TASK_NAMES.includes(name as TaskName)) return name;
   const listed = [
@@ -150,6 +155,7 @@ export function parseTaskName(value: string): TaskName | 'all' {
     'wnli',
     'all',
     'embedded',
+    'wordnet',
     'scrolls',
   ];
   throw new Error(`--task must be one of ${listed.join(' | ')}, got '${value}'`);

@@ -38,6 +38,8 @@ export interface PretrainBatch extends Batch {
 export interface DataOptions {
   /** Paths given with `--train-files` (undefined: the embedded corpus). */
   trainFiles?: string[];
+  /** Names of embedded texts (`--corpus`; undefined: the default pair), used when `trainFiles` is undefined. */
+  corpus?: string[];
   validationFiles?: string[];
   validationSplitPercentage: number;
   seqLength: number;
@@ -329,7 +331,13 @@ export async function prepareData(o: DataOptions): Promise<PreparedData> {
   const vocab = vocabInfoOf(pipeTok);
   const L = o.seqLength;
   const embedded = o.trainFiles === undefined;
-  const trainPaths = o.trainFiles ?? embeddedCorpusPaths();
+  if (o.trainFiles && o.corpus) throw new Error('--corpus and --train-files exclude each other; give one');
+  let trainPaths: string[];
+  try {
+    trainPaths = o.trainFiles ?? embeddedCorpusPaths(o.corpus);
+  } catch (e) {
+    throw new Error(`--corpus: ${(e as Error).message}`);
+  }
   for (const p of [...trainPaths, ...(o.validationFiles ?? [])]) {
     if (!existsSync(p)) throw new Error(`--train-files/--validation-files: ${p} does not exist`);
   }
