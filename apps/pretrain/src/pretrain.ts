@@ -126,7 +126,8 @@ async function pretrain(flags: FlagValues, io: RunIO): Promise<number> {
   const records = await writeRunOutputs(run, model, tokFiles, plan.maxSteps);
   const seconds = (performance.now() - t0) / 1000;
   io.out(summaryLines(run.outputDir, result, plan.maxSteps, seconds, records).join('\n'));
-  if (result.stopReason !== 'signal') io.out(await learningReportText(model, tok, data, run.outputDir));
+  if (result.stopReason !== 'signal')
+    io.out(await learningReportText(model, tok, data, mlmEvaluate(model, data), run.outputDir));
   if (result.stopReason === 'signal') return result.signal === 'SIGTERM' ? 143 : 130;
   return 0;
 }
