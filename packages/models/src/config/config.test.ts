@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   BERT_BASE,
   BIGS_LARGE,
+  CONFIG_FIELDS,
   configFromJSON,
   configToJSON,
   createConfig,
@@ -132,6 +133,22 @@ describe('BiGSConfig', () => {
     expect(() => createConfig({ routing: 'attention', hiddenSize: 10, numAttentionHeads: 3 })).toThrow(
       /'num_attention_heads' must divide hidden_size/,
     );
+  });
+
+  it('one field table: every field rejects a value of the wrong kind, naming its config.json key and the file', () => {
+    const wrong = (v: unknown) => (v === null || typeof v === 'object' ? 7 : [v]);
+    const json = configToJSON(createConfig(TINY));
+    for (const [key, value] of Object.entries(json)) {
+      expect(
+        () => configFromJSON({ ...json, [key]: wrong(value) }, { source: 'run/config.json' }),
+        key,
+      ).toThrow(new RegExp(`^run/config\\.json: field '${key}' must be `));
+    }
+    expect(() => configFromJSON({ ...ARCH, id2label: ['a', 'b'] })).toThrow(/'id2label' must be an object/);
+    expect(() => configFromJSON({ ...ARCH, layer_norm_eps: Number.POSITIVE_INFINITY })).toThrow(
+      /'layer_norm_eps' must be a finite number > 0/,
+    );
+    expect(Object.keys(json)).toEqual(Object.values(CONFIG_FIELDS).map((f) => f.json));
   });
 
   it('a missing architecture field is an error naming the field and the file; HF-defaulted fields default', () => {

@@ -6,172 +6,26 @@
  * On disk (`config.json`) keys are snake_case, exactly as HF writes them; in TypeScript they are camelCase.
  */
 
-/** Whose computation a model follows. `flax` = official JAX code, `pytorch` = the authors' port, `bigs-ts` = ours. */
-export type Semantics = 'flax' | 'pytorch' | 'bigs-ts';
-/** Kernel length: `input` (PyTorch port: K has the input length, any L ≤ P) or `max_position` (Flax: L must equal P). */
-export type KernelLength = 'input' | 'max_position';
-export type BlockArchitecture = 'gated' | 'stack';
-export type PoolerType = 'non_padding_mean' | 'mean' | 'first_token';
-export type Scaling = 'hippo' | 'lin' | 'inv';
-export type ProblemType = 'regression' | 'single_label_classification' | 'multi_label_classification';
-export type ConvStrategyName = 'auto' | 'toeplitz' | 'fft' | 'spectral';
+import {
+  type BiGSConfig,
+  defaultFieldValues,
+  FIELD_BY_JSON,
+  FIELD_LIST,
+  fieldError,
+  type Semantics,
+} from './fields.js';
 
-/** The model configuration (camelCase view of `config.json`). */
-export interface BiGSConfig {
-  // --- official BiGSConfig fields (configuration_bigs.py) ---
-  vocabSize: number;
-  hiddenSize: number;
-  numHiddenLayers: number;
-  intermediateSize: number;
-  /** Activation of the MLM head transform (HF ACT2FN name; `gelu` = exact erf GELU). */
-  hiddenAct: string;
-  hiddenDropoutProb: number;
-  /** P: position-embedding rows, the largest input length, and (Flax semantics) the only input length. */
-  maxPositionEmbeddings: number;
-  typeVocabSize: number;
-  initializerRange: number;
-  layerNormEps: number;
-  padTokenId: number;
-  /** `absolute` adds learned position embeddings; `none` skips them (the PyTorch port's switch). */
-  positionEmbeddingType: 'absolute' | 'none';
-  useCache: boolean;
-  /** Dropout before the sequence classifier; null → hiddenDropoutProb. */
-  classifierDropout: number | null;
-  /** N: complex modes per S4D kernel. */
-  numSsm: number;
-  preNorm: boolean;
-  /** Flax recurrent decoding switch; only `false` is supported (the conv form is computed). */
-  decode: boolean;
-  scaling: Scaling;
-  poolerType: PoolerType;
-  usePykeopsKernel: boolean;
-  // --- inherited PretrainedConfig fields ---
-  tieWordEmbeddings: boolean;
-  numLabels: number;
-  id2label: Record<string, string>;
-  label2id: Record<string, number>;
-  problemType: ProblemType | null;
-  modelType: 'BiGS' | 'bert';
-  architectures: string[] | null;
-  // --- bigs-ts extensions (the 2×2 and the two official semantics) ---
-  blockArchitecture: BlockArchitecture;
-  /** Routing layer name from the gated-blocks registry (`bissm`, `attention`, or a registered one). */
-  routing: string;
-  /** GELU inside the blocks: `tanh` (Flax) or `erf` (PyTorch port, BERT). */
-  blockGelu: 'tanh' | 'erf';
-  kernelLength: KernelLength;
-  numAttentionHeads: number;
-  attentionProbsDropoutProb: number;
-  convStrategy: ConvStrategyName;
-  semantics: Semantics;
-  /** HF bookkeeping keys read from config.json (`transformers_version`, …), written back unchanged. */
-  extra: Record<string, unknown>;
-}
-
-type Check = (v: unknown) => string | null;
-
-const isInt =
-  (min: number): Check =>
-  (v) =>
-    typeof v === 'number' && Number.isInteger(v) && v >= min ? null : `an integer >= ${min}`;
-const isProb: Check = (v) => (typeof v === 'number' && v >= 0 && v < 1 ? null : 'a number in [0, 1)');
-const isPosNum: Check = (v) =>
-  typeof v === 'number' && Number.isFinite(v) && v > 0 ? null : 'a finite number > 0';
-const isBool: Check = (v) => (typeof v === 'boolean' ? null : 'true | false');
-const oneOf =
-  (...xs: readonly unknown[]): Check =>
-  (v) =>
-    xs.includes(v) ? null : xs.map((x) => JSON.stringify(x)).join(' | ');
-const isNonEmptyString: Check = (v) => (typeof v === 'string' && v.length > 0 ? null : 'a non-empty string');
-const HF_ACTS = ['gelu', 'gelu_erf', 'gelu_new', 'gelu_tanh', 'gelu_pytorch_tanh', 'relu'] as const;
-
-interface FieldSpec {
-  key: keyof BiGSConfig;
-  json: string;
-  check: Check;
-}
-
-/** Every config field, its `config.json` key and its validation. Order = write order. */
-const FIELDS: FieldSpec[] = [
-  { key: 'vocabSize', json: 'vocab_size', check: isInt(1) },
-  { key: 'hiddenSize', json: 'hidden_size', check: isInt(1) },
-  { key: 'numHiddenLayers', json: 'num_hidden_layers', check: isInt(0) },
-  { key: 'intermediateSize', json: 'intermediate_size', check: isInt(1) },
-  { key: 'hiddenAct', json: 'hidden_act', check: oneOf(...HF_ACTS) },
-  { key: 'hiddenDropoutProb', json: 'hidden_dropout_prob', check: isProb },
-  { key: 'maxPositionEmbeddings', json: 'max_position_embeddings', check: isInt(1) },
-  { key: 'typeVocabSize', json: 'type_vocab_size', check: isInt(1) },
-  {
-    key: 'initializerRange',
-    json: 'initializer_range',
-    check: (v) => (typeof v === 'number' && v >= 0 && Number.isFinite(v) ? null : 'a finite number >= 0'),
-  },
-  { key: 'layerNormEps', json: 'layer_norm_eps', check: isPosNum },
-  { key: 'padTokenId', json: 'pad_token_id', check: isInt(0) },
-  { key: 'positionEmbeddingType', json: 'position_embedding_type', check: oneOf('absolute', 'none') },
-  { key: 'useCache', json: 'use_cache', check: isBool },
-  {
-    key: 'classifierDropout',
-    json: 'classifier_dropout',
-    check: (v) => (v === null ? null : isProb(v) === null ? null : 'null or a number in [0, 1)'),
-  },
-  { key: 'numSsm', json: 'num_ssm', check: isInt(1) },
-  { key: 'preNorm', json: 'pre_norm', check: isBool },
-  {
-    key: 'decode',
-    json: 'decode',
-    check: (v) => (v === false ? null : 'false (recurrent decoding is not supported)'),
-  },
-  { key: 'scaling', json: 'scaling', check: oneOf('hippo', 'lin', 'inv') },
-  { key: 'poolerType', json: 'pooler_type', check: oneOf('non_padding_mean', 'mean', 'first_token') },
-  { key: 'usePykeopsKernel', json: 'use_pykeops_kernel', check: isBool },
-  { key: 'tieWordEmbeddings', json: 'tie_word_embeddings', check: isBool },
-  { key: 'numLabels', json: 'num_labels', check: isInt(1) },
-  {
-    key: 'id2label',
-    json: 'id2label',
-    check: (v) =>
-      typeof v === 'object' &&
-      v !== null &&
-      !Array.isArray(v) &&
-      Object.values(v).every((x) => typeof x === 'string')
-        ? null
-        : 'an object {"0": "LABEL_0", ...}',
-  },
-  {
-    key: 'label2id',
-    json: 'label2id',
-    check: (v) =>
-      typeof v === 'object' &&
-      v !== null &&
-      !Array.isArray(v) &&
-      Object.values(v).every((x) => Number.isInteger(x) && (x as number) >= 0)
-        ? null
-        : 'an object {"LABEL_0": 0, ...}',
-  },
-  {
-    key: 'problemType',
-    json: 'problem_type',
-    check: oneOf(null, 'regression', 'single_label_classification', 'multi_label_classification'),
-  },
-  { key: 'modelType', json: 'model_type', check: oneOf('BiGS', 'bert') },
-  {
-    key: 'architectures',
-    json: 'architectures',
-    check: (v) =>
-      v === null || (Array.isArray(v) && v.every((x) => typeof x === 'string'))
-        ? null
-        : 'null or an array of strings',
-  },
-  { key: 'blockArchitecture', json: 'block_architecture', check: oneOf('gated', 'stack') },
-  { key: 'routing', json: 'routing', check: isNonEmptyString },
-  { key: 'blockGelu', json: 'block_gelu', check: oneOf('tanh', 'erf') },
-  { key: 'kernelLength', json: 'kernel_length', check: oneOf('input', 'max_position') },
-  { key: 'numAttentionHeads', json: 'num_attention_heads', check: isInt(1) },
-  { key: 'attentionProbsDropoutProb', json: 'attention_probs_dropout_prob', check: isProb },
-  { key: 'convStrategy', json: 'conv_strategy', check: oneOf('auto', 'toeplitz', 'fft', 'spectral') },
-  { key: 'semantics', json: 'semantics', check: oneOf('flax', 'pytorch', 'bigs-ts') },
-];
+export type {
+  BiGSConfig,
+  ConfigFieldName,
+  ConvStrategyName,
+  KernelLength,
+  PoolerType,
+  ProblemType,
+  Scaling,
+  Semantics,
+} from './fields.js';
+export { CONFIG_FIELDS } from './fields.js';
 
 /**
  * Architecture fields: they fix the number and shapes of the tensors, so `config.json` must state them (a missing
@@ -179,19 +33,13 @@ const FIELDS: FieldSpec[] = [
  * (dropout probabilities, `layer_norm_eps`, `initializer_range`, `num_labels`, …). `num_ssm` is required with the
  * SSM routing (`bissm`), `num_attention_heads` with attention routing.
  */
-export const ARCHITECTURE_FIELDS: readonly string[] = [
-  'vocab_size',
-  'hidden_size',
-  'num_hidden_layers',
-  'intermediate_size',
-  'max_position_embeddings',
-  'type_vocab_size',
-];
+export const ARCHITECTURE_FIELDS: readonly string[] = FIELD_LIST.filter((f) => f.architecture === true).map(
+  (f) => f.json,
+);
 
 /** The `config.json` keys that must be present for a model with this routing layer. */
 export function requiredArchitectureFields(routing: string): string[] {
-  const extra = routing === 'attention' ? ['num_attention_heads'] : routing === 'bissm' ? ['num_ssm'] : [];
-  return [...ARCHITECTURE_FIELDS, ...extra];
+  return FIELD_LIST.filter((f) => f.architecture === true || f.architecture === routing).map((f) => f.json);
 }
 
 /** HF `PretrainedConfig` bookkeeping keys accepted in config.json and carried through unchanged. */
@@ -219,44 +67,7 @@ export const HF_BOOKKEEPING_KEYS: readonly string[] = [
 ];
 
 /** The official defaults (`BiGSConfig()`), with the extensions set to the Flax (authoritative) behaviour. */
-export const DEFAULT_CONFIG: Readonly<BiGSConfig> = Object.freeze({
-  vocabSize: 30522,
-  hiddenSize: 768,
-  numHiddenLayers: 24,
-  intermediateSize: 3072,
-  hiddenAct: 'gelu',
-  hiddenDropoutProb: 0.1,
-  maxPositionEmbeddings: 512,
-  typeVocabSize: 2,
-  initializerRange: 0.02,
-  layerNormEps: 1e-12,
-  padTokenId: 0,
-  positionEmbeddingType: 'absolute',
-  useCache: true,
-  classifierDropout: null,
-  numSsm: 64,
-  preNorm: true,
-  decode: false,
-  scaling: 'hippo',
-  poolerType: 'non_padding_mean',
-  usePykeopsKernel: false,
-  tieWordEmbeddings: true,
-  numLabels: 2,
-  id2label: { '0': 'LABEL_0', '1': 'LABEL_1' },
-  label2id: { LABEL_0: 0, LABEL_1: 1 },
-  problemType: null,
-  modelType: 'BiGS',
-  architectures: null,
-  blockArchitecture: 'gated',
-  routing: 'bissm',
-  blockGelu: 'tanh',
-  kernelLength: 'input',
-  numAttentionHeads: 12,
-  attentionProbsDropoutProb: 0.1,
-  convStrategy: 'auto',
-  semantics: 'bigs-ts',
-  extra: {},
-}) as BiGSConfig;
+export const DEFAULT_CONFIG: Readonly<BiGSConfig> = Object.freeze(defaultFieldValues());
 
 /** Defaults that depend on whose semantics a model follows (used when config.json does not say). */
 export function semanticsDefaults(semantics: Semantics): Pick<BiGSConfig, 'blockGelu' | 'kernelLength'> {
@@ -282,8 +93,8 @@ function defaultLabels(n: number): Pick<BiGSConfig, 'id2label' | 'label2id'> {
 
 /** Cross-field checks; throws an Error naming the field. */
 function validate(c: BiGSConfig, where: string): BiGSConfig {
-  for (const f of FIELDS) {
-    const expected = f.check(c[f.key]);
+  for (const f of FIELD_LIST) {
+    const expected = fieldError(f, c[f.key]);
     if (expected !== null) {
       throw new Error(`${where}: field '${f.json}' must be ${expected}, got ${JSON.stringify(c[f.key])}`);
     }
@@ -354,24 +165,23 @@ export function configFromJSON(json: unknown, options: FromJSONOptions = {}): Bi
     throw new Error(`${where}: must be a JSON object, got ${JSON.stringify(json)?.slice(0, 80)}`);
   }
   const obj = json as Record<string, unknown>;
-  const byJson = new Map(FIELDS.map((f) => [f.json, f]));
   const values: Partial<Record<keyof BiGSConfig, unknown>> = {};
   const extra: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) {
-    const f = byJson.get(k);
+    const f = FIELD_BY_JSON.get(k);
     if (f) values[f.key] = v;
     else if (HF_BOOKKEEPING_KEYS.includes(k)) extra[k] = v;
     else {
       throw new Error(
-        `${where}: unknown field '${k}' (expected one of the BiGSConfig fields ${FIELDS.map((x) => x.json).join(', ')}, ` +
+        `${where}: unknown field '${k}' (expected one of the BiGSConfig fields ${FIELD_LIST.map((x) => x.json).join(', ')}, ` +
           `or an HF bookkeeping key ${HF_BOOKKEEPING_KEYS.join(', ')})`,
       );
     }
   }
   // Type-check the given values before defaults are applied so the message names the given field.
-  for (const f of FIELDS) {
+  for (const f of FIELD_LIST) {
     if (!(f.key in values)) continue;
-    const expected = f.check(values[f.key]);
+    const expected = fieldError(f, values[f.key]);
     if (expected !== null) {
       throw new Error(
         `${where}: field '${f.json}' must be ${expected}, got ${JSON.stringify(values[f.key])}`,
@@ -430,7 +240,7 @@ export function configFromJSON(json: unknown, options: FromJSONOptions = {}): Bi
 export function configToJSON(config: BiGSConfig): Record<string, unknown> {
   validate(config, 'configToJSON');
   const out: Record<string, unknown> = {};
-  for (const f of FIELDS) out[f.json] = structuredClone(config[f.key]);
+  for (const f of FIELD_LIST) out[f.json] = structuredClone(config[f.key]);
   for (const [k, v] of Object.entries(config.extra)) out[k] = v;
   return out;
 }

@@ -180,6 +180,144 @@ export function fftConvForward(
   return y;
 }
 
+/** Work buffers and sizes of one {@link fftConvBackward} call. */
+interface BackwardWork {
+  N: number;
+  L: number;
+  fft: FFT;
+  anticausal: boolean;
+  /** Frequency-domain product to invert, [2N] interleaved complex. */
+  w: Float64Array;
+  outBuf: Float64Array;
+  dk: Float32Array;
+}
+
+/**
+ * dk of one or two channels from their accumulated P = Σ DY·conj(U) (f ∈ [0, N/2]): IFFT(Pa' + i·Pb') = dk_a + i·dk_b,
+ * with P' = P (causal) or conj(P) (anticausal); f > N/2 is filled by symmetry. Writes rows ga (and ga + 1) of dk.
+ */
+function finishDk(c: BackwardWork, pa: Float64Array, pb: Float64Array | null, ga: number): void {
+  const { N, L, w, outBuf, dk } = c;
+  const half = N / 2;
+  const sign = c.anticausal ? -1 : 1;
+  for (let f = 0; f <= half; f++) {
+    const ar = pa[2 * f]!;
+    const ai = sign * pa[2 * f + 1]!;
+    const br = pb === null ? 0 : pb[2 * f]!;
+    const bi = pb === null ? 0 : sign * pb[2 * f + 1]!;
+    w[2 * f] = ar - bi;
+    w[2 * f + 1] = ai + br;
+    if (f > 0 && f < half) {
+      const nf = N - f;
+      // Pa'[−f] = conj(Pa'[f]) and likewise for Pb'
+      w[2 * nf] = ar + bi;
+      w[2 * nf + 1] = -ai + br;
+    }
+  }
+  c.fft.inverseTransform(outBuf, w);
+  for (let t = 0; t < L; t++) {
+    dk[ga * L + t] = outBuf[2 * t]!;
+    if (pb !== null) dk[(ga + 1) * L + t] = outBuf[2 * t + 1]!;
+  }
+}
+
+/**
+ * Shared kernel, one packed channel pair: K real ⇒ du pair = IFFT(Zd·K'), no unpacking (fills `w`). With
+ * Zd = D1 + i·D2 and Zu = U1 + i·U2 (Hermitian parts): D1·conj U1 + D2·conj U2 = ½ (Zd[f]·conj Zu[f] +
+ * conj(Zd[−f]·conj Zu[−f])), accumulated into `p` for f ∈ [0, N/2].
+ */
+function sharedPairSpectrum(
+  specD: Float64Array,
+  specU: Float64Array,
+  kf: Float64Array,
+  s: number,
+  w: Float64Array,
+  p: Float64Array,
+  N: number,
+): void {
+  const half = N / 2;
+  for (let f = 0; f < N; f++) {
+    const zr = specD[2 * f]!;
+    const zi = specD[2 * f + 1]!;
+    const kr = kf[2 * f]!;
+    const ki = s * kf[2 * f + 1]!;
+    w[2 * f] = zr * kr - zi * ki;
+    w[2 * f + 1] = zr * ki + zi * kr;
+    if (f <= half) {
+      const nf = (N - f) & (N - 1);
+      const ar = specU[2 * f]!;
+      const ai = specU[2 * f + 1]!;
+      const vr = specD[2 * nf]!;
+      const vi = specD[2 * nf + 1]!;
+      const cr = specU[2 * nf]!;
+      const ci = specU[2 * nf + 1]!;
+      // a = Zd[f]·conj Zu[f]; b = Zd[−f]·conj Zu[−f]; P += ½ (a + conj b)
+      p[2 * f] = p[2 * f]! + 0.5 * (zr * ar + zi * ai + (vr * cr + vi * ci));
+      p[2 * f + 1] = p[2 * f + 1]! + 0.5 * (zi * ar - zr * ai - (vi * cr - vr * ci));
+    }
+  }
+}
+
+/** Spectra of a packed channel pair and the offsets of their kernels' spectra. */
+interface PairSpectra {
+  specD: Float64Array;
+  specU: Float64Array;
+  kf: Float64Array;
+  /** Offsets of the two channels' kernel spectra in `kf`. */
+  o1: number;
+  o2: number;
+  /** −1 causal (conj K), 1 anticausal. */
+  s: number;
+}
+
+/**
+ * Per-channel kernels, one packed channel pair: unpack D1, D2 (and U1, U2), fill `w` with D1·K1' + i·D2·K2' (the du
+ * pair) and accumulate P1 += D1·conj U1, P2 += D2·conj U2 for f ∈ [0, N/2].
+ */
+function channelPairSpectrum(
+  x: PairSpectra,
+  w: Float64Array,
+  p1: Float64Array,
+  p2: Float64Array,
+  N: number,
+): void {
+  const { specD, specU, kf, o1, o2, s } = x;
+  const half = N / 2;
+  for (let f = 0; f < N; f++) {
+    const nf = (N - f) & (N - 1);
+    const zr = specD[2 * f]!;
+    const zi = specD[2 * f + 1]!;
+    const vr = specD[2 * nf]!;
+    const vi = specD[2 * nf + 1]!;
+    const d1r = 0.5 * (zr + vr);
+    const d1i = 0.5 * (zi - vi);
+    const d2r = 0.5 * (zi + vi);
+    const d2i = 0.5 * (vr - zr);
+    // du: W = D1·K1' + i·D2·K2'
+    const k1r = kf[o1 + 2 * f]!;
+    const k1i = s * kf[o1 + 2 * f + 1]!;
+    const k2r = kf[o2 + 2 * f]!;
+    const k2i = s * kf[o2 + 2 * f + 1]!;
+    w[2 * f] = d1r * k1r - d1i * k1i - (d2r * k2i + d2i * k2r);
+    w[2 * f + 1] = d1r * k1i + d1i * k1r + (d2r * k2r - d2i * k2i);
+    if (f <= half) {
+      const ar = specU[2 * f]!;
+      const ai = specU[2 * f + 1]!;
+      const cr = specU[2 * nf]!;
+      const ci = specU[2 * nf + 1]!;
+      const u1r = 0.5 * (ar + cr);
+      const u1i = 0.5 * (ai - ci);
+      const u2r = 0.5 * (ai + ci);
+      const u2i = 0.5 * (cr - ar);
+      // P += D·conj(U)
+      p1[2 * f] = p1[2 * f]! + d1r * u1r + d1i * u1i;
+      p1[2 * f + 1] = p1[2 * f + 1]! + d1i * u1r - d1r * u1i;
+      p2[2 * f] = p2[2 * f]! + d2r * u2r + d2i * u2i;
+      p2[2 * f + 1] = p2[2 * f + 1]! + d2i * u2r - d2r * u2i;
+    }
+  }
+}
+
 /**
  * Backward FFT convolution (gradient of Σ dy·y with respect to u and k; the D term is not included).
  * @returns du Float32Array [B, L, H] and dk Float32Array [L] (shared) or [H, L]
@@ -197,48 +335,28 @@ export function fftConvBackward(
   anticausal: boolean,
 ): { du: Float32Array; dk: Float32Array } {
   const N = fftSize(L);
-  const half = N / 2;
   const fft = getFft(N);
   const G = sharedKernel ? 1 : H;
   const kf = kernelSpectra(k, G, L, N, fft); // [G, 2N]
   const s = anticausal ? 1 : -1; // du uses conj(K) for causal, K for anticausal
   const du = new Float32Array(B * L * H); // [B, L, H]
-  const dk = new Float32Array(G * L); // [G, L]
+  const work: BackwardWork = {
+    N,
+    L,
+    fft,
+    anticausal,
+    w: new Float64Array(2 * N),
+    outBuf: new Float64Array(2 * N),
+    dk: new Float32Array(G * L), // [G, L]
+  };
   const dyBufs = makeBufs(2 * N);
   const uBufs = makeBufs(2 * N);
   const outBufs = makeBufs(2 * N);
   const specD = new Float64Array(2 * N);
   const specU = new Float64Array(2 * N);
-  const w = new Float64Array(2 * N);
-  const outBuf = new Float64Array(2 * N);
   // P = Σ DY·conj(U), Hermitian, so only f ∈ [0, N/2] is accumulated. Shared: one P; per channel: one per channel
   // of the current group.
   const acc = Array.from({ length: sharedKernel ? 1 : GROUP }, () => new Float64Array(N + 2)); // [N/2 + 1] complex
-
-  const finishDk = (pa: Float64Array, pb: Float64Array | null, ga: number): void => {
-    // IFFT(Pa' + i·Pb') = dk_a + i·dk_b, with P' = P (causal) or conj(P) (anticausal); fill f > N/2 by symmetry.
-    const c = anticausal ? -1 : 1;
-    for (let f = 0; f <= half; f++) {
-      const ar = pa[2 * f]!;
-      const ai = c * pa[2 * f + 1]!;
-      const br = pb === null ? 0 : pb[2 * f]!;
-      const bi = pb === null ? 0 : c * pb[2 * f + 1]!;
-      w[2 * f] = ar - bi;
-      w[2 * f + 1] = ai + br;
-      if (f > 0 && f < half) {
-        const nf = N - f;
-        // Pa'[−f] = conj(Pa'[f]) and likewise for Pb'
-        w[2 * nf] = ar + bi;
-        w[2 * nf + 1] = -ai + br;
-      }
-    }
-    fft.inverseTransform(outBuf, w);
-    for (let t = 0; t < L; t++) {
-      dk[ga * L + t] = outBuf[2 * t]!;
-      if (pb !== null) dk[(ga + 1) * L + t] = outBuf[2 * t + 1]!;
-    }
-  };
-
   for (let h0 = 0; h0 < H; h0 += GROUP) {
     const nch = Math.min(GROUP, H - h0);
     if (!sharedKernel) for (const a of acc) a.fill(0);
@@ -248,80 +366,24 @@ export function fftConvBackward(
       loadGroup(u, base, H, L, nch, uBufs);
       for (let p = 0; 2 * p < nch; p++) {
         const h = h0 + 2 * p;
-        const two = 2 * p + 1 < nch;
-        const o1 = sharedKernel ? 0 : h * 2 * N;
-        const o2 = sharedKernel || !two ? o1 : o1 + 2 * N; // unused channel: any valid spectrum (D2 = 0)
-        const p1 = acc[sharedKernel ? 0 : 2 * p]!;
-        const p2 = acc[sharedKernel ? 0 : 2 * p + 1]!;
         fft.transform(specD, dyBufs[p]!);
         fft.transform(specU, uBufs[p]!);
         if (sharedKernel) {
-          // K real ⇒ du pair = IFFT(Zd·K'), no unpacking. With Zd = D1 + i·D2 and Zu = U1 + i·U2 (Hermitian parts):
-          // D1·conj U1 + D2·conj U2 = ½ (Zd[f]·conj Zu[f] + conj(Zd[−f]·conj Zu[−f])).
-          for (let f = 0; f < N; f++) {
-            const zr = specD[2 * f]!;
-            const zi = specD[2 * f + 1]!;
-            const kr = kf[2 * f]!;
-            const ki = s * kf[2 * f + 1]!;
-            w[2 * f] = zr * kr - zi * ki;
-            w[2 * f + 1] = zr * ki + zi * kr;
-            if (f <= half) {
-              const nf = (N - f) & (N - 1);
-              const ar = specU[2 * f]!;
-              const ai = specU[2 * f + 1]!;
-              const vr = specD[2 * nf]!;
-              const vi = specD[2 * nf + 1]!;
-              const cr = specU[2 * nf]!;
-              const ci = specU[2 * nf + 1]!;
-              // a = Zd[f]·conj Zu[f]; b = Zd[−f]·conj Zu[−f]; P += ½ (a + conj b)
-              p1[2 * f] = p1[2 * f]! + 0.5 * (zr * ar + zi * ai + (vr * cr + vi * ci));
-              p1[2 * f + 1] = p1[2 * f + 1]! + 0.5 * (zi * ar - zr * ai - (vi * cr - vr * ci));
-            }
-          }
-          fft.inverseTransform(outBufs[p]!, w);
-          continue;
+          sharedPairSpectrum(specD, specU, kf, s, work.w, acc[0]!, N);
+        } else {
+          const o1 = h * 2 * N;
+          const o2 = 2 * p + 1 < nch ? o1 + 2 * N : o1; // unused channel: any valid spectrum (D2 = 0)
+          const pair = { specD, specU, kf, o1, o2, s };
+          channelPairSpectrum(pair, work.w, acc[2 * p]!, acc[2 * p + 1]!, N);
         }
-        for (let f = 0; f < N; f++) {
-          const nf = (N - f) & (N - 1);
-          const zr = specD[2 * f]!;
-          const zi = specD[2 * f + 1]!;
-          const vr = specD[2 * nf]!;
-          const vi = specD[2 * nf + 1]!;
-          const d1r = 0.5 * (zr + vr);
-          const d1i = 0.5 * (zi - vi);
-          const d2r = 0.5 * (zi + vi);
-          const d2i = 0.5 * (vr - zr);
-          // du: W = D1·K1' + i·D2·K2'
-          const k1r = kf[o1 + 2 * f]!;
-          const k1i = s * kf[o1 + 2 * f + 1]!;
-          const k2r = kf[o2 + 2 * f]!;
-          const k2i = s * kf[o2 + 2 * f + 1]!;
-          w[2 * f] = d1r * k1r - d1i * k1i - (d2r * k2i + d2i * k2r);
-          w[2 * f + 1] = d1r * k1i + d1i * k1r + (d2r * k2r - d2i * k2i);
-          if (f <= half) {
-            const ar = specU[2 * f]!;
-            const ai = specU[2 * f + 1]!;
-            const cr = specU[2 * nf]!;
-            const ci = specU[2 * nf + 1]!;
-            const u1r = 0.5 * (ar + cr);
-            const u1i = 0.5 * (ai - ci);
-            const u2r = 0.5 * (ai + ci);
-            const u2i = 0.5 * (cr - ar);
-            // P += D·conj(U)
-            p1[2 * f] = p1[2 * f]! + d1r * u1r + d1i * u1i;
-            p1[2 * f + 1] = p1[2 * f + 1]! + d1i * u1r - d1r * u1i;
-            p2[2 * f] = p2[2 * f]! + d2r * u2r + d2i * u2i;
-            p2[2 * f + 1] = p2[2 * f + 1]! + d2i * u2r - d2r * u2i;
-          }
-        }
-        fft.inverseTransform(outBufs[p]!, w);
+        fft.inverseTransform(outBufs[p]!, work.w);
       }
       storeGroup(du, base, H, L, nch, outBufs);
     }
     if (!sharedKernel) {
-      for (let j = 0; j < nch; j += 2) finishDk(acc[j]!, j + 1 < nch ? acc[j + 1]! : null, h0 + j);
+      for (let j = 0; j < nch; j += 2) finishDk(work, acc[j]!, j + 1 < nch ? acc[j + 1]! : null, h0 + j);
     }
   }
-  if (sharedKernel) finishDk(acc[0]!, null, 0);
-  return { du, dk };
+  if (sharedKernel) finishDk(work, acc[0]!, null, 0);
+  return { du, dk: work.dk };
 }

@@ -98,7 +98,10 @@ function rowsModes(shape: readonly number[]): [number, number] {
   return shape.length === 1 ? [1, shape[0]!] : [shape[0]!, shape[1]!];
 }
 
-function nativeConfigs(a: ConvAddon): Omit<tf.KernelConfig, 'backendName'>[] {
+type NativeKernelConfig = Omit<tf.KernelConfig, 'backendName'>;
+
+/** The FFT long convolution and its gradient in C++. */
+function convConfigs(a: ConvAddon): NativeKernelConfig[] {
   return [
     {
       kernelName: LONG_CONV_FFT,
@@ -125,6 +128,12 @@ function nativeConfigs(a: ConvAddon): Omit<tf.KernelConfig, 'backendName'>[] {
         return [du.info, dk.info];
       },
     },
+  ];
+}
+
+/** Toeplitz build and diagonal sums in C++. */
+function toeplitzConfigs(a: ConvAddon): NativeKernelConfig[] {
+  return [
     {
       kernelName: TOEPLITZ_BUILD,
       kernelFunc: ({ inputs, backend, attrs }) => {
@@ -147,6 +156,12 @@ function nativeConfigs(a: ConvAddon): Omit<tf.KernelConfig, 'backendName'>[] {
         return info;
       },
     },
+  ];
+}
+
+/** The Vandermonde power sum and its gradient in C++. */
+function vandermondeConfigs(a: ConvAddon): NativeKernelConfig[] {
+  return [
     {
       kernelName: VANDERMONDE_KERNEL,
       kernelFunc: ({ inputs, backend, attrs }) => {
@@ -193,6 +208,10 @@ function nativeConfigs(a: ConvAddon): Omit<tf.KernelConfig, 'backendName'>[] {
       },
     },
   ];
+}
+
+function nativeConfigs(a: ConvAddon): NativeKernelConfig[] {
+  return [...convConfigs(a), ...toeplitzConfigs(a), ...vandermondeConfigs(a)];
 }
 
 let active: boolean | null = null;

@@ -1,17 +1,6 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** Write a file and fsync it before closing (so a later rename publishes complete data). */
-export async function writeFileSynced(path: string, data: Uint8Array | string): Promise<void> {
-  const fh = await open(path, 'w');
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
-
 /** fsync a directory entry (best effort: some platforms refuse to open directories). */
 export async function fsyncDir(path: string): Promise<void> {
   try {

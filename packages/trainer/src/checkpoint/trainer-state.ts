@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { MetricsRecord } from '../logging/metrics-log.js';
 import type { ScheduleConfig } from '../optim/schedule.js';
 
@@ -6,58 +7,94 @@ export const TRAINER_STATE_FILE = 'trainer_state.json';
 export const OPTIMIZER_FILE = 'optimizer.safetensors';
 export const TRAINER_STATE_FORMAT = 'bigs-trainer-state';
 
-/** Contents of `trainer_state.json` (version 1). */
-export interface TrainerStateFile {
-  format: typeof TRAINER_STATE_FORMAT;
-  version: 1;
-  /** Completed optimizer steps; the checkpoint directory is `checkpoint-<global_step>`. */
-  global_step: number;
-  max_steps: number;
-  /** Epoch counter (0-based) of the data source at save time. */
-  epoch: number;
-  tokens_seen: number;
-  elapsed_seconds: number;
-  gradient_accumulation_steps: number;
-  optimizer: { type: 'adamw'; step: number; beta1: number; beta2: number; epsilon: number; file: string };
-  /** The schedule (a pure function of the step) and the last learning rate used. */
-  scheduler: ScheduleConfig & { last_learning_rate: number };
-  /** All randomness derives from the run seed through `scheme`. */
-  rng: { seed: number; scheme: string };
-  /** `trainData.getCursor()` at save time. */
-  data_cursor: unknown;
-  /** Partial logging window (so the next logged mean is identical after a resume). */
-  log_window: {
-    lossSum: number;
-    steps: number;
-    tokens: number;
-    seconds: number;
-    metricSums: Record<string, number>;
-  };
-  /** Every metrics record written so far (the `metrics.jsonl` lines up to this step). */
-  log_history: MetricsRecord[];
-  best: { metric: string; value: number; step: number; checkpoint: string | null } | null;
-}
+/** A JSON number that `JSON.stringify` may have written as null (NaN, ±Infinity): read back as NaN. */
+const jsonNumber = z.union([z.number({ error: 'must be a number' }), z.null().transform(() => Number.NaN)]);
+const int = z.int({ error: 'must be an integer' });
+const obj = <T extends z.core.$ZodLooseShape>(shape: T) => z.object(shape, { error: 'must be an object' });
 
-/** Check the parsed `trainer_state.json` and return it typed; throws naming the file and the bad field. */
+/** The one definition of `trainer_state.json` (version 1): its TypeScript type and its validation. */
+export const TRAINER_STATE_SCHEMA = obj({
+  format: z.literal(TRAINER_STATE_FORMAT, { error: `must be '${TRAINER_STATE_FORMAT}'` }),
+  version: z.literal(1, { error: 'must be 1' }),
+  /** Completed optimizer steps; the checkpoint directory is `checkpoint-<global_step>`. */
+  global_step: int,
+  max_steps: int,
+  /** Epoch counter (0-based) of the data source at save time. */
+  epoch: int,
+  tokens_seen: jsonNumber,
+  elapsed_seconds: jsonNumber,
+  gradient_accumulation_steps: int,
+  optimizer: obj({
+    type: z.literal('adamw', { error: "must be 'adamw'" }),
+    step: int,
+    beta1: jsonNumber,
+    beta2: jsonNumber,
+    epsilon: jsonNumber,
+    file: z.string({ error: 'must be a string' }),
+  }),
+  /** The schedule (a pure function of the step) and the last learning rate used. */
+  scheduler: z.looseObject(
+    {
+      kind: z.enum(['constant', 'linear', 'cosine'], { error: "must be 'constant' | 'linear' | 'cosine'" }),
+      peakLearningRate: jsonNumber,
+      totalSteps: jsonNumber,
+      warmupSteps: jsonNumber.optional(),
+      warmupRatio: jsonNumber.optional(),
+      alpha: jsonNumber.optional(),
+      last_learning_rate: jsonNumber,
+    },
+    { error: 'must be an object' },
+  ),
+  /** All randomness derives from the run seed through `scheme`. */
+  rng: obj({ seed: int, scheme: z.string({ error: 'must be a string' }) }),
+  /** `trainData.getCursor()` at save time. */
+  data_cursor: z.unknown(),
+  /** Partial logging window (so the next logged mean is identical after a resume). */
+  log_window: obj({
+    lossSum: jsonNumber,
+    steps: int,
+    tokens: jsonNumber,
+    seconds: jsonNumber,
+    metricSums: z.record(z.string(), jsonNumber, { error: 'must be an object of numbers' }),
+  }),
+  /** Every metrics record written so far (the `metrics.jsonl` lines up to this step). */
+  log_history: z.array(
+    z
+      .object({ step: z.number({ error: 'must be a number' }) }, { error: 'must be an object' })
+      .catchall(z.union([z.number(), z.string(), z.null()], { error: 'must be a number, string or null' })),
+    { error: 'must be an array of metrics records' },
+  ),
+  best: obj({
+    metric: z.string({ error: 'must be a string' }),
+    value: jsonNumber,
+    step: int,
+    checkpoint: z.string({ error: 'must be a string or null' }).nullable(),
+  }).nullable(),
+});
+
+/** Contents of `trainer_state.json` (version 1). */
+export type TrainerStateFile = z.output<typeof TRAINER_STATE_SCHEMA> & {
+  scheduler: ScheduleConfig;
+  log_history: MetricsRecord[];
+};
+
+/**
+ * Check the parsed `trainer_state.json` and return it typed; throws naming the file, the field (dotted path) and
+ * what it must be.
+ *
+ * @example
+ * validateTrainerState({ format: 'bigs-trainer-state', version: 1 }, 'ckpt/trainer_state.json');
+ * // throws "ckpt/trainer_state.json: global_step must be an integer, got undefined"
+ */
 export function validateTrainerState(raw: unknown, source: string): TrainerStateFile {
-  const s = raw as Partial<TrainerStateFile> | null;
-  if (!s || typeof s !== 'object') throw new Error(`${source}: expected a JSON object`);
-  if (s.format !== TRAINER_STATE_FORMAT) {
-    throw new Error(`${source}: format must be '${TRAINER_STATE_FORMAT}', got '${String(s.format)}'`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new Error(`${source}: expected a JSON object`);
   }
-  if (s.version !== 1) throw new Error(`${source}: version must be 1, got ${String(s.version)}`);
-  const ints: Array<[string, unknown]> = [
-    ['global_step', s.global_step],
-    ['epoch', s.epoch],
-    ['gradient_accumulation_steps', s.gradient_accumulation_steps],
-    ['optimizer.step', s.optimizer?.step],
-    ['rng.seed', s.rng?.seed],
-  ];
-  for (const [k, v] of ints) {
-    if (!Number.isInteger(v)) throw new Error(`${source}: ${k} must be an integer, got ${String(v)}`);
-  }
-  if (!s.log_window || !Array.isArray(s.log_history) || !s.scheduler) {
-    throw new Error(`${source}: log_window, log_history and scheduler are required`);
-  }
-  return s as TrainerStateFile;
+  const r = TRAINER_STATE_SCHEMA.safeParse(raw);
+  if (r.success) return r.data as TrainerStateFile;
+  const issue = r.error.issues[0]!;
+  let value: unknown = raw;
+  for (const k of issue.path) value = (value as Record<PropertyKey, unknown> | undefined)?.[k as PropertyKey];
+  const got = typeof value === 'string' ? `'${value}'` : String(JSON.stringify(value));
+  throw new Error(`${source}: ${issue.path.join('.')} ${issue.message}, got ${got}`);
 }

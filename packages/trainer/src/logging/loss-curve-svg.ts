@@ -27,18 +27,18 @@ function pointsOf(records: readonly MetricsRecord[], key: string): { x: number[]
 
 /**
  * Render train and eval loss against step as a standalone SVG document (the shared `linePlot` of
- * `@bigs/common`: axes, nice ticks, grid, labels, legend; eval points marked). Non-finite values are skipped;
+ * `@bigs/common`: axes, nice ticks, grid, labels, legend; eval points marked), with an XML declaration. Non-finite values are skipped;
  * with no points at all the axes say "no data".
  *
  * @example
- * renderLossCurveSvg([{ step: 1, loss: 3 }, { step: 2, loss: 2, eval_loss: 2.2 }]); // '<svg ...</svg>\n'
+ * renderLossCurveSvg([{ step: 1, loss: 3 }, { step: 2, loss: 2, eval_loss: 2.2 }]); // '<?xml ...<svg ...</svg>\n'
  */
 export function renderLossCurveSvg(records: MetricsRecord[], options: LossCurveOptions = {}): string {
   const trainKey = options.trainKey ?? 'loss';
   const evalKey = options.evalKey ?? 'eval_loss';
   const train = pointsOf(records, trainKey);
   const evals = pointsOf(records, evalKey);
-  return linePlot({
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${linePlot({
     title: options.title ?? 'Loss',
     xLabel: 'step',
     yLabel: 'loss',
@@ -51,7 +51,7 @@ export function renderLossCurveSvg(records: MetricsRecord[], options: LossCurveO
       { name: `train ${trainKey}`, ...train, color: '#1f77b4', markers: false },
       { name: evalKey, ...evals, color: '#d62728', markers: true },
     ],
-  });
+  })}`;
 }
 
 /**

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '@bigs/common';
 import type { Module } from '@bigs/gated-blocks';
 import { readSafetensors, writeSafetensors } from '@bigs/models';
 import { pruneCheckpoints, writeCheckpointAtomic } from '../checkpoint/checkpoint-dir.js';
-import { writeFileSynced } from '../checkpoint/fs-sync.js';
 import type { HostTensor } from '../checkpoint/host-tensor.js';
 import { loadModuleWeights, saveModuleWeights } from '../checkpoint/model-weights.js';
 import {
@@ -96,7 +96,7 @@ export async function writeTrainerCheckpoint(c: CheckpointInput): Promise<string
       format: 'bigs-adamw',
       step: String(optState.step),
     });
-    await writeFileSynced(join(tmp, TRAINER_STATE_FILE), `${JSON.stringify(state, null, 1)}\n`);
+    await writeFileAtomic(join(tmp, TRAINER_STATE_FILE), `${JSON.stringify(state, null, 1)}\n`);
   });
 }
 
