@@ -153,6 +153,16 @@ describe('pnpm pretrain end to end', () => {
     expect(ev.eval_accuracy).toBeGreaterThanOrEqual(0);
     expect(ev.eval_perplexity).toBeCloseTo(Math.exp(ev.eval_loss!), 3);
     expect(runA.stdout).toMatch(/max_steps at step 12\/12/);
+    // The learning report: the final held-out loss beside the unigram baseline of the same masked tokens.
+    expect(runA.stdout).toMatch(
+      /learned context\? held-out masked-LM loss \d+\.\d{3} \(accuracy [\d.]+ %\) vs unigram baseline \d+\.\d{3} on the same \d+ masked tokens/,
+    );
+    const report = JSON.parse(readFileSync(join(A, 'learning_report.json'), 'utf8')) as Record<
+      string,
+      number
+    >;
+    expect(report.heldOutLoss).toBeCloseTo(ev.eval_loss!, 4); // the last evaluation, re-run on the final model
+    expect(report.unigramLoss).toBeGreaterThan(0);
     expect(runA.stderr).toMatch(/MFU: .*FLOP\/token/);
     expect(runA.stderr).toMatch(/mfu \d/);
   });

@@ -68,6 +68,16 @@ describe('presets', () => {
     expect(n).toBeLessThan(3e6);
     m.dispose();
   });
+
+  it('tiny keeps the few-minutes budget: about 1.8 M tokens (≈ 5.5 min at the native engine’s 5.7k tokens/s on 2 cores)', () => {
+    const t = PRESETS.tiny!.training;
+    const tokens = t.maxSteps * t.batchSize * t.gradientAccumulationSteps * t.seqLength;
+    expect(tokens).toBe(900 * 16 * 128);
+    expect(tokens / 5700).toBeLessThan(6 * 60);
+    // Evaluations and checkpoints land on the last step, so the final model is the one evaluated.
+    expect(t.maxSteps % t.evalSteps).toBe(0);
+    expect(t.maxSteps % t.saveSteps).toBe(0);
+  });
 });
 
 describe('FLOPs per token', () => {
