@@ -103,107 +103,113 @@ function rowsCols(kernel: string, x: TensorInfo, gamma: TensorInfo, beta?: Tenso
   return [rows, cols];
 }
 
+const gelu: KernelFunc = ({ inputs, backend, attrs }) => {
+  const { x } = inputs as { x: TensorInfo };
+  requireF32('BigsGelu', { x });
+  const erf = geluKind('BigsGelu', attrs);
+  const be = backend as NativeBackend;
+  const { info, values } = be.makeFloatOutput([...x.shape]);
+  if (values.length > 0) addon().geluForward(f32(be, x), values, erf);
+  return info;
+};
+
+const geluGrad: KernelFunc = ({ inputs, backend, attrs }) => {
+  const { dy, x } = inputs as { dy: TensorInfo; x: TensorInfo };
+  requireF32('BigsGeluGrad', { dy, x });
+  if (sizeOf(dy.shape) !== sizeOf(x.shape))
+    throw new Error(`BigsGeluGrad: dy shape [${dy.shape}] does not match x shape [${x.shape}]`);
+  const erf = geluKind('BigsGeluGrad', attrs);
+  const be = backend as NativeBackend;
+  const { info, values } = be.makeFloatOutput([...x.shape]);
+  if (values.length > 0) addon().geluGrad(f32(be, dy), f32(be, x), values, erf);
+  return info;
+};
+
+const layerNorm: KernelFunc = ({ inputs, backend, attrs }) => {
+  const { x, gamma, beta } = inputs as { x: TensorInfo; gamma: TensorInfo; beta: TensorInfo };
+  requireF32('BigsLayerNorm', { x, gamma, beta });
+  const [rows, cols] = rowsCols('BigsLayerNorm', x, gamma, beta);
+  const eps = (attrs as { eps: number }).eps;
+  const be = backend as NativeBackend;
+  const { info, values } = be.makeFloatOutput([...x.shape]);
+  if (values.length > 0)
+    addon().layerNormForward(f32(be, x), f32(be, gamma), f32(be, beta), values, rows, cols, eps);
+  return info;
+};
+
+const layerNormGrad: KernelFunc = ({ inputs, backend, attrs }) => {
+  const { dy, x, gamma } = inputs as { dy: TensorInfo; x: TensorInfo; gamma: TensorInfo };
+  requireF32('BigsLayerNormGrad', { dy, x, gamma });
+  if (sizeOf(dy.shape) !== sizeOf(x.shape))
+    throw new Error(`BigsLayerNormGrad: dy shape [${dy.shape}] does not match x shape [${x.shape}]`);
+  const [rows, cols] = rowsCols('BigsLayerNormGrad', x, gamma);
+  const eps = (attrs as { eps: number }).eps;
+  const be = backend as NativeBackend;
+  const dx = be.makeFloatOutput([...x.shape]);
+  const dgamma = be.makeFloatOutput([...gamma.shape], true);
+  const dbeta = be.makeFloatOutput([...gamma.shape], true);
+  if (dx.values.length > 0)
+    addon().layerNormGrad(
+      f32(be, dy),
+      f32(be, x),
+      f32(be, gamma),
+      dx.values,
+      dgamma.values,
+      dbeta.values,
+      rows,
+      cols,
+      eps,
+    );
+  return [dx.info, dgamma.info, dbeta.info];
+};
+
+const adamw: KernelFunc = ({ inputs, backend, attrs }) => {
+  const { param, grad, m, v } = inputs as Record<'param' | 'grad' | 'm' | 'v', TensorInfo>;
+  requireF32('BigsAdamW', { param, grad, m, v });
+  const n = sizeOf(param.shape);
+  for (const [name, t] of [
+    ['grad', grad],
+    ['m', m],
+    ['v', v],
+  ] as const) {
+    if (sizeOf(t.shape) !== n)
+      throw new Error(`BigsAdamW: ${name} shape [${t.shape}] does not match param shape [${param.shape}]`);
+  }
+  const a = attrs as unknown as BigsAdamWAttrs;
+  if (!(Number.isInteger(a.step) && a.step >= 1))
+    throw new Error(`BigsAdamW: attr step must be an integer >= 1, got ${a.step}`);
+  const be = backend as NativeBackend;
+  const bc1 = 1 - a.beta1 ** a.step;
+  const bc2 = 1 - a.beta2 ** a.step;
+  if (n > 0)
+    addon().adamw(
+      f32(be, param),
+      f32(be, grad),
+      f32(be, m),
+      f32(be, v),
+      a.beta1,
+      a.beta2,
+      a.eps,
+      a.weightDecay,
+      bc1,
+      bc2,
+      a.lr,
+      a.gradScale ?? 1,
+    );
+  return be.makeFloatOutput([], true).info;
+};
+
+const sumSquares: KernelFunc = ({ inputs, backend }) => {
+  const { x } = inputs as { x: TensorInfo };
+  requireF32('BigsSumSquares', { x });
+  const be = backend as NativeBackend;
+  const s = sizeOf(x.shape) === 0 ? 0 : addon().sumSquares(f32(be, x));
+  const out = be.makeFloatOutput([]);
+  out.values[0] = s;
+  return out.info;
+};
+
 export function makeFusedKernels(_cpu: (name: string) => KernelFunc): KernelConfig[] {
-  const gelu: KernelFunc = ({ inputs, backend, attrs }) => {
-    const { x } = inputs as { x: TensorInfo };
-    requireF32('BigsGelu', { x });
-    const erf = geluKind('BigsGelu', attrs);
-    const be = backend as NativeBackend;
-    const { info, values } = be.makeFloatOutput([...x.shape]);
-    if (values.length > 0) addon().geluForward(f32(be, x), values, erf);
-    return info;
-  };
-  const geluGrad: KernelFunc = ({ inputs, backend, attrs }) => {
-    const { dy, x } = inputs as { dy: TensorInfo; x: TensorInfo };
-    requireF32('BigsGeluGrad', { dy, x });
-    if (sizeOf(dy.shape) !== sizeOf(x.shape))
-      throw new Error(`BigsGeluGrad: dy shape [${dy.shape}] does not match x shape [${x.shape}]`);
-    const erf = geluKind('BigsGeluGrad', attrs);
-    const be = backend as NativeBackend;
-    const { info, values } = be.makeFloatOutput([...x.shape]);
-    if (values.length > 0) addon().geluGrad(f32(be, dy), f32(be, x), values, erf);
-    return info;
-  };
-  const layerNorm: KernelFunc = ({ inputs, backend, attrs }) => {
-    const { x, gamma, beta } = inputs as { x: TensorInfo; gamma: TensorInfo; beta: TensorInfo };
-    requireF32('BigsLayerNorm', { x, gamma, beta });
-    const [rows, cols] = rowsCols('BigsLayerNorm', x, gamma, beta);
-    const eps = (attrs as { eps: number }).eps;
-    const be = backend as NativeBackend;
-    const { info, values } = be.makeFloatOutput([...x.shape]);
-    if (values.length > 0)
-      addon().layerNormForward(f32(be, x), f32(be, gamma), f32(be, beta), values, rows, cols, eps);
-    return info;
-  };
-  const layerNormGrad: KernelFunc = ({ inputs, backend, attrs }) => {
-    const { dy, x, gamma } = inputs as { dy: TensorInfo; x: TensorInfo; gamma: TensorInfo };
-    requireF32('BigsLayerNormGrad', { dy, x, gamma });
-    if (sizeOf(dy.shape) !== sizeOf(x.shape))
-      throw new Error(`BigsLayerNormGrad: dy shape [${dy.shape}] does not match x shape [${x.shape}]`);
-    const [rows, cols] = rowsCols('BigsLayerNormGrad', x, gamma);
-    const eps = (attrs as { eps: number }).eps;
-    const be = backend as NativeBackend;
-    const dx = be.makeFloatOutput([...x.shape]);
-    const dgamma = be.makeFloatOutput([...gamma.shape], true);
-    const dbeta = be.makeFloatOutput([...gamma.shape], true);
-    if (dx.values.length > 0)
-      addon().layerNormGrad(
-        f32(be, dy),
-        f32(be, x),
-        f32(be, gamma),
-        dx.values,
-        dgamma.values,
-        dbeta.values,
-        rows,
-        cols,
-        eps,
-      );
-    return [dx.info, dgamma.info, dbeta.info];
-  };
-  const adamw: KernelFunc = ({ inputs, backend, attrs }) => {
-    const { param, grad, m, v } = inputs as Record<'param' | 'grad' | 'm' | 'v', TensorInfo>;
-    requireF32('BigsAdamW', { param, grad, m, v });
-    const n = sizeOf(param.shape);
-    for (const [name, t] of [
-      ['grad', grad],
-      ['m', m],
-      ['v', v],
-    ] as const) {
-      if (sizeOf(t.shape) !== n)
-        throw new Error(`BigsAdamW: ${name} shape [${t.shape}] does not match param shape [${param.shape}]`);
-    }
-    const a = attrs as unknown as BigsAdamWAttrs;
-    if (!(Number.isInteger(a.step) && a.step >= 1))
-      throw new Error(`BigsAdamW: attr step must be an integer >= 1, got ${a.step}`);
-    const be = backend as NativeBackend;
-    const bc1 = 1 - a.beta1 ** a.step;
-    const bc2 = 1 - a.beta2 ** a.step;
-    if (n > 0)
-      addon().adamw(
-        f32(be, param),
-        f32(be, grad),
-        f32(be, m),
-        f32(be, v),
-        a.beta1,
-        a.beta2,
-        a.eps,
-        a.weightDecay,
-        bc1,
-        bc2,
-        a.lr,
-        a.gradScale ?? 1,
-      );
-    return be.makeFloatOutput([], true).info;
-  };
-  const sumSquares: KernelFunc = ({ inputs, backend }) => {
-    const { x } = inputs as { x: TensorInfo };
-    requireF32('BigsSumSquares', { x });
-    const be = backend as NativeBackend;
-    const s = sizeOf(x.shape) === 0 ? 0 : addon().sumSquares(f32(be, x));
-    const out = be.makeFloatOutput([]);
-    out.values[0] = s;
-    return out.info;
-  };
   const k = (kernelName: string, kernelFunc: KernelFunc): KernelConfig => ({
     kernelName,
     backendName: 'native',

@@ -53,8 +53,12 @@ export function sliceF32(backend: NativeBackend, x: TensorInfo, begin: number[],
   return info;
 }
 
-export function makeGatherKernels(cpu: (name: string) => KernelFunc): KernelConfig[] {
-  const gatherV2: KernelFunc = (args) => {
+/** A cpu kernel by name (the fallback). */
+type CpuKernel = (name: string) => KernelFunc;
+
+/** The native `gatherV2` kernel; other dtypes and shapes fall back to `cpu`. */
+function gatherV2Kernel(cpu: CpuKernel): KernelFunc {
+  return (args) => {
     const { x, indices } = args.inputs as { x: TensorInfo; indices: TensorInfo };
     const { axis, batchDims } = args.attrs as unknown as { axis: number; batchDims?: number };
     const backend = args.backend as NativeBackend;
@@ -85,8 +89,11 @@ export function makeGatherKernels(cpu: (name: string) => KernelFunc): KernelConf
     }
     return out.info;
   };
+}
 
-  const segmentSum: KernelFunc = (args) => {
+/** The native `segmentSum` kernel; other dtypes and shapes fall back to `cpu`. */
+function segmentSumKernel(cpu: CpuKernel): KernelFunc {
+  return (args) => {
     const { x, segmentIds } = args.inputs as { x: TensorInfo; segmentIds: TensorInfo };
     const { numSegments } = args.attrs as unknown as { numSegments: number };
     const backend = args.backend as NativeBackend;
@@ -111,8 +118,11 @@ export function makeGatherKernels(cpu: (name: string) => KernelFunc): KernelConf
     );
     return info;
   };
+}
 
-  const slice: KernelFunc = (args) => {
+/** The native `slice` kernel; other dtypes and shapes fall back to `cpu`. */
+function sliceKernel(cpu: CpuKernel): KernelFunc {
+  return (args) => {
     const { x } = args.inputs as { x: TensorInfo };
     const { begin, size } = args.attrs as unknown as { begin: number | number[]; size: number | number[] };
     const backend = args.backend as NativeBackend;
@@ -121,8 +131,11 @@ export function makeGatherKernels(cpu: (name: string) => KernelFunc): KernelConf
     slice_util.assertParamsValid(x as never, $begin, $size);
     return sliceF32(backend, x, $begin, $size);
   };
+}
 
-  const concat: KernelFunc = (args) => {
+/** The native `concat` kernel; other dtypes and shapes fall back to `cpu`. */
+function concatKernel(cpu: CpuKernel): KernelFunc {
+  return (args) => {
     const inputs = args.inputs as unknown as TensorInfo[];
     const { axis } = args.attrs as unknown as { axis: number };
     const backend = args.backend as NativeBackend;
@@ -144,8 +157,11 @@ export function makeGatherKernels(cpu: (name: string) => KernelFunc): KernelConf
     );
     return info;
   };
+}
 
-  const padV2: KernelFunc = (args) => {
+/** The native `padV2` kernel; other dtypes and shapes fall back to `cpu`. */
+function padV2Kernel(cpu: CpuKernel): KernelFunc {
+  return (args) => {
     const { x } = args.inputs as { x: TensorInfo };
     const { paddings, constantValue } = args.attrs as unknown as {
       paddings: Array<[number, number]>;
@@ -167,8 +183,11 @@ export function makeGatherKernels(cpu: (name: string) => KernelFunc): KernelConf
     );
     return info;
   };
+}
 
-  const splitV: KernelFunc = (args) => {
+/** The native `splitV` kernel; other dtypes and shapes fall back to `cpu`. */
+function splitVKernel(cpu: CpuKernel): KernelFunc {
+  return (args) => {
     const { x } = args.inputs as { x: TensorInfo };
     const { numOrSizeSplits, axis } = args.attrs as unknown as {
       numOrSizeSplits: number | number[];
@@ -188,8 +207,11 @@ export function makeGatherKernels(cpu: (name: string) => KernelFunc): KernelConf
       return t;
     });
   };
+}
 
-  const tile: KernelFunc = (args) => {
+/** The native `tile` kernel; other dtypes and shapes fall back to `cpu`. */
+function tileKernel(cpu: CpuKernel): KernelFunc {
+  return (args) => {
     const { x } = args.inputs as { x: TensorInfo };
     const { reps } = args.attrs as unknown as { reps: number[] };
     const backend = args.backend as NativeBackend;
@@ -199,19 +221,21 @@ export function makeGatherKernels(cpu: (name: string) => KernelFunc): KernelConf
     requireAddon<GatherAddon>().tile(f32(backend, x), ints(x.shape), ints(reps), values);
     return info;
   };
+}
 
+export function makeGatherKernels(cpu: (name: string) => KernelFunc): KernelConfig[] {
   const k = (kernelName: string, kernelFunc: KernelFunc): KernelConfig => ({
     kernelName,
     backendName: 'native',
     kernelFunc,
   });
   return [
-    k('GatherV2', gatherV2),
-    k('UnsortedSegmentSum', segmentSum),
-    k('Slice', slice),
-    k('Concat', concat),
-    k('PadV2', padV2),
-    k('SplitV', splitV),
-    k('Tile', tile),
+    k('GatherV2', gatherV2Kernel(cpu)),
+    k('UnsortedSegmentSum', segmentSumKernel(cpu)),
+    k('Slice', sliceKernel(cpu)),
+    k('Concat', concatKernel(cpu)),
+    k('PadV2', padV2Kernel(cpu)),
+    k('SplitV', splitVKernel(cpu)),
+    k('Tile', tileKernel(cpu)),
   ];
 }
