@@ -1,9 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkOutputDir } from '@bigs/trainer';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../test/helpers.js';
 import { runCli } from './cli.js';
-import { checkOutputDir } from './output-dir.js';
 
 function captureIO() {
   const out: string[] = [];
@@ -20,9 +20,9 @@ describe('--output-dir', () => {
     mkdirSync(model);
     const io = captureIO();
     const code = await runCli(['--model-name-or-path', model, '--output-dir', file], io);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(io.err.join('')).toBe(
-      `error: --output-dir ${file}: exists and is not a directory; pass a directory path (it is created when absent)\n`,
+      `finetune: error: --output-dir ${file}: exists and is not a directory; pass a directory path (it is created when absent)\n`,
     );
     expect(readFileSync(file, 'utf8')).toBe('keep me\n');
   });

@@ -115,7 +115,7 @@ describe('GLUE and embedded examples', () => {
     );
     expect(code).toBe(1);
     expect(err.at(-1)).toMatch(
-      /^error: .*RTE\/train\.tsv:3: not valid UTF-8: byte 0xe4 at byte 4 of the line .*; or pass --allow-invalid-utf8 to read such bytes as U\+FFFD\n$/,
+      /^finetune: error: .*RTE\/train\.tsv:3: not valid UTF-8: byte 0xe4 at byte 4 of the line .*; or pass --allow-invalid-utf8 to read such bytes as U\+FFFD\n$/,
     );
   });
 

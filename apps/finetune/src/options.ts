@@ -1,8 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
+import {
+  type CommandSpec,
+  type FlagSpec,
+  parseCommand,
+  helpText as renderHelp,
+  UsageError,
+} from '@bigs/cli-kit';
 import { SEMANTICS_NAMES, type Semantics } from '@bigs/models';
 import { BACKEND_REQUESTS, type BackendRequest } from '@bigs/ssm-kernels';
 import type { PairEncoding } from './encode.js';
-import { parseTaskName, type TaskName } from './tasks.js';
+import { EMBEDDED_TASK_NAMES, parseTaskName, type TaskName } from './tasks.js';
 
 /** The model `pnpm finetune` uses without `--model-name-or-path`: what the default `pnpm pretrain` run leaves. */
 export const DEFAULT_MODEL_DIR = 'runs/pretrain-tiny';
@@ -64,22 +70,26 @@ export const EMBEDDED_DEFAULTS: Readonly<Partial<FinetuneOptions>> = Object.free
 
 type Kind = 'string' | 'number' | 'int' | 'bool' | 'choice';
 
-interface FlagSpec {
+interface FinetuneFlag {
   key: keyof FinetuneOptions;
   kind: Kind;
   choices?: readonly string[];
   /** Value placeholder in the help. */
   meta?: string;
   help: string;
-  /** Accepts null ("none") as a value. */
+  /** Its default is null (unset); `null` in a --config file leaves it unset. */
   nullable?: boolean;
+  /** The flag's name when it is not the kebab-case of `key`. */
+  flag?: string;
+  /** Old names still accepted with a deprecation note. */
+  deprecatedAliases?: readonly string[];
   min?: number;
   /** exclusive lower bound */
   gt?: number;
   max?: number;
 }
 
-/** The defaults: the official recipe (spec §8.1): lr 2e-5, 3 epochs, batch 16, warmup 10 %, AdamW 0.9/0.999/1e-6, wd 0.01. */
+/** The defaults: the official run_glue.py recipe: lr 2e-5, 3 epochs, batch 16, warmup 10 %, AdamW 0.9/0.999/1e-6, wd 0.01. */
 export const DEFAULTS: FinetuneOptions = {
   task: 'embedded',
   dataDir: null,
@@ -119,18 +129,18 @@ export const DEFAULTS: FinetuneOptions = {
   progress: 'auto',
 };
 
-const FLAGS: FlagSpec[] = [
+const FLAGS: FinetuneFlag[] = [
   {
     key: 'task',
     kind: 'string',
     meta: 'NAME',
-    help: 'cola | sst2 | mrpc | qqp | stsb | mnli | qnli | rte | wnli | all (the GLUE suite, MNLI first) | embedded (the WordNet sense task shipped with @bigs/data) | scrolls (long documents, with --train-file/--validation-file). Default embedded.',
+    help: 'cola | sst2 | mrpc | qqp | stsb | mnli | qnli | rte | wnli | all (the GLUE suite, MNLI first) | embedded (SpamAssassin spam vs ham, shipped with @bigs/data; alias spam) | wordnet (the WordNet sense-pair task shipped with @bigs/data) | scrolls (long documents, with --train-file/--validation-file). Default embedded.',
   },
   {
     key: 'dataDir',
     kind: 'string',
     meta: 'DIR',
-    help: "GLUE data: the GLUE download (CoLA/train.tsv, MNLI/dev_matched.tsv, diagnostic/diagnostic.tsv, …) or HF parquet (cola/train-*.parquet, …); the task's own folder also works. For --task all: the parent folder holding the task folders. For --task embedded: a folder with train.tsv/dev.tsv in the embedded format (default: the embedded files).",
+    help: "GLUE data: the GLUE download (CoLA/train.tsv, MNLI/dev_matched.tsv, diagnostic/diagnostic.tsv, …) or HF parquet (cola/train-*.parquet, …); the task's own folder also works. For --task all: the parent folder holding the task folders. For --task embedded / wordnet: a folder with train.tsv/dev.tsv in the embedded format (header sentence1[\tsentence2]\tlabel; default: the embedded files).",
     nullable: true,
   },
   {
@@ -141,6 +151,8 @@ const FLAGS: FlagSpec[] = [
   },
   {
     key: 'tokenizerName',
+    flag: 'tokenizer',
+    deprecatedAliases: ['tokenizer-name', 'vocab'],
     kind: 'string',
     meta: 'PATH',
     help: "tokenizer.json, vocab.txt or a folder holding one (default: the model directory; the official checkpoints use bert-base-uncased's vocab.txt).",
@@ -164,7 +176,7 @@ const FLAGS: FlagSpec[] = [
   {
     key: 'padToMaxLength',
     kind: 'bool',
-    help: 'Pad every input to --max-seq-length (official; BiGS outputs depend on padding, spec §12.7). false: pad each batch to its longest input. Default true.',
+    help: 'Pad every input to --max-seq-length (official; BiGS outputs depend on padding). --no-pad-to-max-length: pad each batch to its longest input. Default true.',
   },
   { key: 'learningRate', kind: 'number', meta: 'LR', min: 0, help: 'Peak learning rate. Default 2e-5.' },
   { key: 'numTrainEpochs', kind: 'number', meta: 'E', gt: 0, help: 'Epochs (fractions allowed). Default 3.' },
@@ -323,7 +335,7 @@ const FLAGS: FlagSpec[] = [
   {
     key: 'saveModel',
     kind: 'bool',
-    help: 'Save the finetuned model (config.json, model.safetensors, tokenizer) in --output-dir. Default true.',
+    help: 'Save the finetuned model (config.json, model.safetensors, tokenizer) of the best evaluation (best-of-run combined_score, the score the run reports) in --output-dir. Default true.',
   },
   {
     key: 'progress',
@@ -334,206 +346,112 @@ const FLAGS: FlagSpec[] = [
 ];
 
 const toKebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-const BY_FLAG = new Map(FLAGS.map((f) => [toKebab(f.key), f]));
+
+const KIND_TYPE = {
+  string: 'string',
+  choice: 'string',
+  number: 'number',
+  int: 'integer',
+  bool: 'boolean',
+} as const;
+
+/** A finetune flag as a @bigs/cli-kit flag spec. */
+function toSpec(f: FinetuneFlag): FlagSpec {
+  return {
+    name: f.flag ?? toKebab(f.key),
+    type: KIND_TYPE[f.kind],
+    description: f.help,
+    ...(f.choices ? { choices: f.choices } : {}),
+    ...(f.meta ? { placeholder: f.meta } : {}),
+    ...(f.gt !== undefined ? { min: f.gt, minExclusive: true } : f.min !== undefined ? { min: f.min } : {}),
+    ...(f.max !== undefined ? { max: f.max } : {}),
+    ...(f.deprecatedAliases ? { deprecatedAliases: f.deprecatedAliases } : {}),
+  };
+}
+
+/** Option key of each flag name. */
+const KEY_OF = new Map(FLAGS.map((f) => [toSpec(f).name, f.key]));
+
+/** `pnpm finetune` as data: its `--help`, its parser and its section of the docs' command-line page. */
+export const FINETUNE_COMMAND: CommandSpec = {
+  usage: 'pnpm finetune',
+  summary:
+    'Finetune a BiGS model on GLUE, an embedded task or a SCROLLS-style long-document task with the official run_glue.py recipe.',
+  description:
+    'With no flags: the default pretrained model (runs/pretrain-tiny, made by `pnpm pretrain`) on the embedded task. Flags mirror HF run_glue.py (snake_case spellings are accepted too). Defaults below are the official GLUE recipe; the embedded tasks instead default to --num-train-epochs 1 --learning-rate 5e-4 --eval-steps 125 (a few minutes on 2 cores for the tiny pretrained model).',
+  flags: FLAGS.map(toSpec),
+  details: [
+    'Outputs in --output-dir: the model of the best evaluation (config.json, model.safetensors, tokenizer),',
+    'eval_results.json (best-of-run and final dev metrics, HF names), eval_log.jsonl, metrics.jsonl (training',
+    'loss), loss_curve.svg, submission/<GLUE file>.tsv when test data exist (predicted by the saved model);',
+    '--task all: one folder per task plus glue_results.md and glue_results.json.',
+  ].join('\n'),
+};
 
 /** The complete `--help` text. */
 export function helpText(): string {
-  const lines = [
-    'Usage: pnpm finetune [flags]            (from the repository root; flags as is, no "--")',
-    '',
-    'Finetune a BiGS model on GLUE, the embedded task or a SCROLLS-style long-document task with the official',
-    'run_glue.py recipe (spec §8.1). With no flags: the default pretrained model (runs/pretrain-tiny, made by',
-    '`pnpm pretrain`) on the embedded task. Flags mirror HF run_glue.py (snake_case spellings are accepted too).',
-    'Defaults below are the official GLUE recipe; the embedded task instead defaults to --num-train-epochs 1',
-    '--learning-rate 5e-4 --eval-steps 125 (a few minutes on 2 cores for the tiny pretrained model).',
-    '',
-    'Flags:',
-  ];
-  for (const f of FLAGS) {
-    const name = `--${toKebab(f.key)}`;
-    const arg =
-      f.kind === 'bool'
-        ? '[true|false]'
-        : f.kind === 'choice'
-          ? (f.choices ?? []).join('|')
-          : (f.meta ?? 'X');
-    lines.push(`  ${name} ${arg}`);
-    lines.push(`      ${f.help}`);
-  }
-  lines.push('  --config FILE');
-  lines.push(
-    '      JSON object of flag values (keys as the flags, kebab- or snake_case, without "--"); flags on the',
-  );
-  lines.push('      command line win.');
-  lines.push('  --help');
-  lines.push('      This text.');
-  lines.push('');
-  lines.push(
-    'Outputs in --output-dir: eval_results.json (best-of-run and final dev metrics, HF names), eval_log.jsonl,',
-  );
-  lines.push(
-    'metrics.jsonl (training loss), loss_curve.svg, the model, submission/<GLUE file>.tsv when test data exist;',
-  );
-  lines.push('--task all: one folder per task plus glue_results.md and glue_results.json.');
-  return lines.join('\n');
+  return renderHelp(FINETUNE_COMMAND);
 }
 
-function parseValue(f: FlagSpec, raw: unknown, where: string): unknown {
-  const name = `--${toKebab(f.key)}`;
-  const bad = (expected: string): never => {
-    throw new Error(`${where}${name} must be ${expected}, got ${JSON.stringify(raw)}`);
-  };
-  if (f.nullable && (raw === null || raw === 'none' || raw === 'null')) return null;
-  switch (f.kind) {
-    case 'bool': {
-      if (typeof raw === 'boolean') return raw;
-      const s = String(raw).toLowerCase();
-      if (['true', '1', 'yes'].includes(s)) return true;
-      if (['false', '0', 'no'].includes(s)) return false;
-      return bad('true or false');
-    }
-    case 'number':
-    case 'int': {
-      const n =
-        typeof raw === 'number'
-          ? raw
-          : typeof raw === 'string' && raw.trim() !== ''
-            ? Number(raw)
-            : Number.NaN;
-      if (!Number.isFinite(n)) return bad(f.kind === 'int' ? 'an integer' : 'a number');
-      if (f.kind === 'int' && !Number.isInteger(n)) return bad('an integer');
-      if (f.min !== undefined && n < f.min) return bad(`>= ${f.min}`);
-      if (f.gt !== undefined && !(n > f.gt)) return bad(`> ${f.gt}`);
-      if (f.max !== undefined && n > f.max) return bad(`<= ${f.max}`);
-      return n;
-    }
-    case 'choice': {
-      const s = String(raw);
-      if (!f.choices?.includes(s)) return bad(`one of ${f.choices?.join(' | ')}`);
-      return s;
-    }
-    default: {
-      if (typeof raw !== 'string' || raw === '') return bad('a non-empty string');
-      if (f.key === 'task') return parseTaskName(raw);
-      return raw;
-    }
-  }
-}
-
-function lookup(name: string): FlagSpec | undefined {
-  return BY_FLAG.get(name.replace(/_/g, '-').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
-}
-
-/** Parse result: options, or a request for help. */
+/** Parse result: options, or a request for help. `notes` are deprecation lines to print. */
 export type ParsedArgs =
   | { help: true }
-  | { help: false; options: FinetuneOptions; given: Set<keyof FinetuneOptions> };
+  | { help: false; options: FinetuneOptions; given: Set<keyof FinetuneOptions>; notes: string[] };
 
 /**
- * Parse the command line (`--flag value`, `--flag=value`, booleans as `--flag`, `--flag false`, `--no-flag`)
- * over the defaults and an optional `--config FILE`. Errors name the flag or file.
+ * Parse the command line with the one grammar of @bigs/cli-kit (`--flag value`, `--flag=value`; booleans as
+ * `--flag`, `--flag=false`, `--no-flag`) over the defaults and an optional `--config FILE`. Errors are
+ * {@link UsageError}s naming the flag, or the file and field.
  *
  * @example
- * parseArgs(['--task', 'rte', '--learning-rate', '1e-5']).options.learningRate; // 1e-5
+ * parseArgs(['--task', 'rte', '--data-dir', 'glue', '--learning-rate', '1e-5']).options.learningRate; // 1e-5
  */
 export function parseArgs(argv: readonly string[]): ParsedArgs {
-  const cli: Array<[FlagSpec, unknown]> = [];
-  let configFile: string | null = null;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--help' || a === '-h') return { help: true };
-    if (!a.startsWith('--')) throw new Error(`unexpected argument '${a}' (flags start with --; see --help)`);
-    let name = a.slice(2);
-    let value: string | undefined;
-    const eq = name.indexOf('=');
-    if (eq >= 0) {
-      value = name.slice(eq + 1);
-      name = name.slice(0, eq);
-    }
-    if (name === 'config') {
-      configFile = value ?? argv[++i] ?? null;
-      if (!configFile) throw new Error('--config needs a FILE');
-      continue;
-    }
-    let negated = false;
-    let f = lookup(name);
-    if (!f && name.startsWith('no-')) {
-      f = lookup(name.slice(3));
-      negated = f?.kind === 'bool';
-      if (!negated) f = undefined;
-    }
-    if (!f) throw new Error(`unknown flag --${name} (see --help)`);
-    if (negated) {
-      if (value !== undefined) throw new Error(`--${name} takes no value`);
-      cli.push([f, false]);
-      continue;
-    }
-    if (value === undefined) {
-      const next = argv[i + 1];
-      if (f.kind === 'bool') {
-        if (next !== undefined && /^(true|false|1|0|yes|no)$/i.test(next)) value = argv[++i]!;
-        else value = 'true';
-      } else {
-        if (next === undefined || (next.startsWith('--') && next.length > 2)) {
-          throw new Error(`--${toKebab(f.key)} needs a value`);
-        }
-        value = argv[++i]!;
-      }
-    }
-    cli.push([f, parseValue(f, value, '')]);
-  }
+  const p = parseCommand(FINETUNE_COMMAND, argv);
+  if (p.help) return { help: true };
   const options: FinetuneOptions = { ...DEFAULTS };
   const given = new Set<keyof FinetuneOptions>();
-  if (configFile !== null) {
-    if (!existsSync(configFile)) throw new Error(`--config ${configFile}: no such file`);
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(configFile, 'utf8'));
-    } catch (e) {
-      throw new Error(`--config ${configFile}: not valid JSON (${(e as Error).message})`);
-    }
-    if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-      throw new Error(`--config ${configFile}: must be a JSON object of flag values`);
-    }
-    for (const [k, v] of Object.entries(json)) {
-      const f = lookup(k.replace(/^--/, ''));
-      if (!f)
-        throw new Error(`--config ${configFile}: unknown key '${k}' (keys are the flag names, see --help)`);
-      (options as unknown as Record<string, unknown>)[f.key] = parseValue(f, v, `--config ${configFile}: `);
-      given.add(f.key);
-    }
+  const set = options as unknown as Record<string, unknown>;
+  for (const [name, value] of Object.entries(p.values)) {
+    const key = KEY_OF.get(name)!;
+    set[key] = key === 'task' ? taskOf(value as string) : value;
+    given.add(key);
   }
-  for (const [f, v] of cli) {
-    (options as unknown as Record<string, unknown>)[f.key] = v;
-    given.add(f.key);
-  }
-  if (options.task === 'embedded') {
+  if (EMBEDDED_TASK_NAMES.includes(options.task as TaskName)) {
     for (const [k, v] of Object.entries(EMBEDDED_DEFAULTS) as Array<[keyof FinetuneOptions, never]>) {
-      if (!given.has(k)) (options as unknown as Record<string, unknown>)[k] = v;
+      if (!given.has(k)) set[k] = v;
     }
   }
   checkCombination(options);
-  return { help: false, options, given };
+  return { help: false, options, given, notes: p.notes };
+}
+
+function taskOf(value: string): TaskName | 'all' {
+  try {
+    return parseTaskName(value);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }
 
 function checkCombination(o: FinetuneOptions): void {
   if (o.maxSteps === 0 || o.maxSteps < -1)
-    throw new Error(`--max-steps must be > 0 or -1 (unset), got ${o.maxSteps}`);
+    throw new UsageError(`--max-steps must be > 0 or -1 (unset), got ${o.maxSteps}`);
   if (o.task === 'scrolls') {
     if (!o.trainFile)
-      throw new Error('--task scrolls needs --train-file FILE (JSON lines with "input" and "output")');
-    if (!o.validationFile) throw new Error('--task scrolls needs --validation-file FILE');
+      throw new UsageError('--task scrolls needs --train-file FILE (JSON lines with "input" and "output")');
+    if (!o.validationFile) throw new UsageError('--task scrolls needs --validation-file FILE');
   } else {
     for (const k of ['trainFile', 'validationFile', 'testFile'] as const) {
-      if (o[k] !== null) throw new Error(`--${toKebab(k)} is only used with --task scrolls`);
+      if (o[k] !== null) throw new UsageError(`--${toKebab(k)} is only used with --task scrolls`);
     }
   }
   if (o.task !== 'all' && o.mnliCheckpoint !== null) {
-    throw new Error(
+    throw new UsageError(
       '--mnli-checkpoint is only used with --task all (for one task, pass the MNLI model as --model-name-or-path)',
     );
   }
-  if (o.task !== 'embedded' && o.task !== 'scrolls' && o.dataDir === null) {
-    throw new Error(`--data-dir is required for --task ${o.task} (the GLUE data folder)`);
+  if (!EMBEDDED_TASK_NAMES.includes(o.task as TaskName) && o.task !== 'scrolls' && o.dataDir === null) {
+    throw new UsageError(`--data-dir is required for --task ${o.task} (the GLUE data folder)`);
   }
 }

@@ -48,7 +48,7 @@ describe('pnpm finetune end to end (tiny random model, wasm)', () => {
       ],
       io,
     );
-    expect(io.err.join('')).not.toMatch(/^error/m);
+    expect(io.err.join('')).not.toMatch(/error:/m);
     expect(code).toBe(0);
     expect(io.out.join('')).toMatch(
       /^embedded: best accuracy 0\.\d{4}, f1 0\.\d{4}, .*\(step \d+\); final .*\(step 6\)/,
@@ -67,6 +67,10 @@ describe('pnpm finetune end to end (tiny random model, wasm)', () => {
     expect(log.map((l: { step: number }) => l.step)).toEqual([2, 3, 4, 6]);
     const bestScore = Math.max(...log.map((l: { combined_score: number }) => l.combined_score));
     expect(r.best.combined_score).toBe(bestScore);
+    // the model saved is the best evaluation's (the score reported), and the last line says where it went
+    expect(io.out.join('').trimEnd().split('\n').at(-1)).toBe(
+      `embedded: model saved to ${out} (the best evaluation, step ${r.best.step})`,
+    );
     expect(existsSync(join(out, 'metrics.jsonl'))).toBe(true);
     // the saved model reloads as a 2-label classifier with the embedded labels
     const { model: m } = await fromPretrained(out, { logger: () => {} });
@@ -80,21 +84,23 @@ describe('pnpm finetune end to end (tiny random model, wasm)', () => {
     const io = captureIO();
     expect(await runCli([], io)).toBe(1);
     expect(io.err.join('')).toBe(
-      'error: no pretrained model at runs/pretrain-tiny (the default --model-name-or-path). Create it with ' +
+      'finetune: error: no pretrained model at runs/pretrain-tiny (the default --model-name-or-path). Create it with ' +
         '`pnpm pretrain` (its default run writes runs/pretrain-tiny), or pass --model-name-or-path DIR\n',
     );
   });
 
-  it('errors are one line naming the flag or file', async () => {
+  it('errors are one line naming the flag or file (exit 2 for a bad flag, 1 for a run that fails)', async () => {
     const io = captureIO();
     expect(await runCli(['--model-name-or-path', '/nonexistent/model', ...FAST], io)).toBe(1);
-    expect(lastErr(io)).toBe('error: --model-name-or-path /nonexistent/model: no such directory\n');
+    expect(lastErr(io)).toBe('finetune: error: --model-name-or-path /nonexistent/model: no such directory\n');
     const io2 = captureIO();
     expect(await runCli(['--model-name-or-path', model, '--max-seq-length', '64', ...FAST], io2)).toBe(1);
-    expect(lastErr(io2)).toBe("error: --max-seq-length 64 exceeds the model's max_position_embeddings 32\n");
+    expect(lastErr(io2)).toBe(
+      "finetune: error: --max-seq-length 64 exceeds the model's max_position_embeddings 32\n",
+    );
     const io3 = captureIO();
-    expect(await runCli(['--num-train-epochs', '-1'], io3)).toBe(1);
-    expect(io3.err.join('')).toBe('error: --num-train-epochs must be > 0, got "-1"\n');
+    expect(await runCli(['--num-train-epochs', '-1'], io3)).toBe(2);
+    expect(io3.err.join('')).toBe('finetune: error: --num-train-epochs must be a number > 0, got "-1"\n');
   });
 
   it('--freeze-ssm: A_re, A_im, C, D, log_step unchanged, the rest trained', async () => {
@@ -107,8 +113,9 @@ describe('pnpm finetune end to end (tiny random model, wasm)', () => {
         out,
         ...FAST,
         '--freeze-ssm',
+        // 32 examples, batch 16: one evaluation, at step 2 (the epoch end), so the saved best model is step 2's
         '--max-train-samples',
-        '16',
+        '32',
         '--max-eval-samples',
         '8',
         '--max-steps',
@@ -160,7 +167,7 @@ describe('pnpm finetune end to end (tiny random model, wasm)', () => {
       ],
       io,
     );
-    expect(io.err.join('')).not.toMatch(/^error/m);
+    expect(io.err.join('')).not.toMatch(/error:/m);
     expect(code).toBe(0);
     const log = io.err.join('');
     const order = [...log.matchAll(/^\[(\w+)\] \d+ train examples/gm)].map((m) => m[1]);
@@ -262,7 +269,7 @@ describe('pnpm finetune end to end (tiny random model, wasm)', () => {
     const args = ['--task', 'rte', '--data-dir', GLUE_FIXTURES, '--model-name-or-path', mnliModel, ...FAST];
     expect(await runCli([...args, '--output-dir', tempDir(), '--max-steps', '1'], io)).toBe(1);
     expect(lastErr(io)).toMatch(
-      /^error: --model-name-or-path .*: its classifier has another label count than this task \(3 in the checkpoint, 2 for this task\); pass --ignore-mismatched-sizes/,
+      /^finetune: error: --model-name-or-path .*: its classifier has another label count than this task \(3 in the checkpoint, 2 for this task\); pass --ignore-mismatched-sizes/,
     );
     const out = tempDir();
     const ok = await runCli(
@@ -308,7 +315,7 @@ describe('scrolls: long documents', () => {
       ],
       io,
     );
-    expect(io.err.join('')).not.toMatch(/^error/m);
+    expect(io.err.join('')).not.toMatch(/error:/m);
     expect(code).toBe(0);
     expect(io.err.join('')).toContain('L=4096 (padded)');
     const r = json(join(out, 'eval_results.json'));

@@ -31,7 +31,7 @@ describe('pnpm finetune: run estimate', () => {
       /\[embedded\] estimate: ~.*\/step, .*peak memory ~[\d.]+ GiB of the wasm heap's 4 GiB/,
     );
     expect(text).toMatch(
-      /error: the estimated peak memory of a training step, [\d.]+ GiB, exceeds the wasm heap's 4 GiB: lower --per-device-train-batch-size 16 or --max-seq-length 4096, or --backend native/,
+      /finetune: error: the estimated peak memory of a training step, [\d.]+ GiB, exceeds the wasm heap's 4 GiB: lower --per-device-train-batch-size 16 or --max-seq-length 4096, or --backend native/,
     );
     expect(existsSync(join(out, 'eval_results.json'))).toBe(false);
   });
