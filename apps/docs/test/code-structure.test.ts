@@ -17,13 +17,10 @@ const KNOWN_LONG: Record<string, number> = {
   'packages/data/src/tokenizer/trainer.ts#trainWordPiece': 183,
   'packages/data/src/tokenizer/tokenizer-json.ts#fromTokenizerJson': 180,
   'packages/common/src/plot/heatmap.ts#heatmap': 161,
-  'packages/analysis/src/probing/probing.ts#probeModel': 154,
   'packages/common/src/plot/line-plot.ts#linePlot': 113,
   'packages/data/src/glue/read.ts#readGlue': 108,
   'packages/models/src/safetensors/safetensors.ts#parseSafetensors': 99,
-  'packages/analysis/src/sensitivity/sensitivity.ts#sensitivityMap': 96,
   'packages/common/src/plot/bar-chart.ts#barChart': 95,
-  'packages/analysis/src/probing/conllu.ts#parseConllu': 92,
   'packages/data/src/tokenizer/basic-tokenizer.ts#tokenizeSegment': 88,
   'packages/pipelines/src/fill-mask.ts#runFillMask': 83,
 };

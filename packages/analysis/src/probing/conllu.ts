@@ -52,93 +52,89 @@ export function parseConllu(text: string, file = '<conllu>'): ConlluSentence[] {
   const lines = text.split(/\r?\n/);
   const out: ConlluSentence[] = [];
   let cur: ConlluSentence | null = null;
-  const finish = (endLine: number) => {
-    if (!cur) return;
-    if (cur.words.length === 0) {
-      throw new Error(
-        `${file}:${cur.line}: sentence has comments but no word lines (ends at line ${endLine})`,
-      );
-    }
-    const n = cur.words.length;
-    for (const w of cur.words) {
-      if (w.head !== null && w.head > n) {
-        throw new Error(
-          `${file}:${w.line}: HEAD ${w.head} of word ${w.id} is not a word of this sentence (1..${n} or 0)`,
-        );
-      }
-      if (w.head === w.id) throw new Error(`${file}:${w.line}: word ${w.id} is its own HEAD`);
-    }
-    out.push(cur);
-    cur = null;
-  };
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
     const raw = lines[i]!;
     if (raw.trim() === '') {
-      finish(lineNo);
+      if (cur) out.push(checkSentence(cur, file, lineNo));
+      cur = null;
       continue;
     }
-    if (!cur) cur = { words: [], comments: [], line: lineNo, skippedRanges: 0, skippedEmpty: 0 };
-    if (raw.startsWith('#')) {
-      const body = raw.slice(1).trim();
-      cur.comments.push(body);
-      const m = /^(sent_id|text)\s*=\s*(.*)$/.exec(body);
-      if (m) {
-        if (m[1] === 'sent_id') cur.sentId = m[2]!;
-        else cur.text = m[2]!;
-      }
-      continue;
-    }
-    const cols = raw.split('\t');
-    if (cols.length !== 10) {
-      throw new Error(
-        `${file}:${lineNo}: expected 10 tab-separated columns (ID FORM LEMMA UPOS XPOS FEATS HEAD DEPREL DEPS MISC), got ${cols.length}`,
-      );
-    }
-    const id = cols[0]!;
-    if (RANGE_ID.test(id)) {
-      const [a, b] = id.split('-').map(Number) as [number, number];
-      if (b < a) throw new Error(`${file}:${lineNo}: multiword token range '${id}' must have start <= end`);
-      cur.skippedRanges++;
-      continue;
-    }
-    if (EMPTY_ID.test(id)) {
-      cur.skippedEmpty++;
-      continue;
-    }
-    if (!WORD_ID.test(id)) {
-      throw new Error(
-        `${file}:${lineNo}: ID must be an integer >= 1, a range 'a-b' or a decimal 'a.b', got '${id}'`,
-      );
-    }
-    const wid = Number(id);
-    const expected = cur.words.length + 1;
-    if (wid !== expected) throw new Error(`${file}:${lineNo}: expected word ID ${expected}, got ${wid}`);
-    const headCol = cols[6]!;
-    let head: number | null = null;
-    if (headCol !== '_') {
-      if (!/^\d+$/.test(headCol))
-        throw new Error(`${file}:${lineNo}: HEAD must be an integer >= 0 or '_', got '${headCol}'`);
-      head = Number(headCol);
-    }
-    const form = cols[1]!;
-    if (form === '') throw new Error(`${file}:${lineNo}: FORM is empty`);
-    cur.words.push({
-      id: wid,
-      form,
-      lemma: cols[2]!,
-      upos: cols[3]!,
-      xpos: cols[4]!,
-      feats: cols[5]!,
-      head,
-      deprel: cols[7]!,
-      deps: cols[8]!,
-      misc: cols[9]!,
-      line: lineNo,
-    });
+    cur ??= { words: [], comments: [], line: lineNo, skippedRanges: 0, skippedEmpty: 0 };
+    if (raw.startsWith('#')) addComment(cur, raw);
+    else addWordLine(cur, raw, file, lineNo);
   }
-  finish(lines.length);
+  if (cur) out.push(checkSentence(cur, file, lines.length));
   return out;
+}
+
+/** A finished sentence: it has words, and every HEAD is a word of it (not the word itself). */
+function checkSentence(cur: ConlluSentence, file: string, endLine: number): ConlluSentence {
+  if (cur.words.length === 0) {
+    throw new Error(`${file}:${cur.line}: sentence has comments but no word lines (ends at line ${endLine})`);
+  }
+  const n = cur.words.length;
+  for (const w of cur.words) {
+    if (w.head !== null && w.head > n) {
+      throw new Error(
+        `${file}:${w.line}: HEAD ${w.head} of word ${w.id} is not a word of this sentence (1..${n} or 0)`,
+      );
+    }
+    if (w.head === w.id) throw new Error(`${file}:${w.line}: word ${w.id} is its own HEAD`);
+  }
+  return cur;
+}
+
+/** A `#` line: kept, and `sent_id = …` / `text = …` read into the sentence. */
+function addComment(cur: ConlluSentence, raw: string): void {
+  const body = raw.slice(1).trim();
+  cur.comments.push(body);
+  const m = /^(sent_id|text)\s*=\s*(.*)$/.exec(body);
+  if (m) {
+    if (m[1] === 'sent_id') cur.sentId = m[2]!;
+    else cur.text = m[2]!;
+  }
+}
+
+/** One token line: a word (checked and added), or a multiword range / empty node (counted). */
+function addWordLine(cur: ConlluSentence, raw: string, file: string, lineNo: number): void {
+  const cols = raw.split('\t');
+  if (cols.length !== 10) {
+    throw new Error(
+      `${file}:${lineNo}: expected 10 tab-separated columns (ID FORM LEMMA UPOS XPOS FEATS HEAD DEPREL DEPS MISC), got ${cols.length}`,
+    );
+  }
+  const id = cols[0]!;
+  if (RANGE_ID.test(id)) {
+    const [a, b] = id.split('-').map(Number) as [number, number];
+    if (b < a) throw new Error(`${file}:${lineNo}: multiword token range '${id}' must have start <= end`);
+    cur.skippedRanges++;
+    return;
+  }
+  if (EMPTY_ID.test(id)) {
+    cur.skippedEmpty++;
+    return;
+  }
+  if (!WORD_ID.test(id)) {
+    throw new Error(
+      `${file}:${lineNo}: ID must be an integer >= 1, a range 'a-b' or a decimal 'a.b', got '${id}'`,
+    );
+  }
+  const wid = Number(id);
+  const expected = cur.words.length + 1;
+  if (wid !== expected) throw new Error(`${file}:${lineNo}: expected word ID ${expected}, got ${wid}`);
+  const headCol = cols[6]!;
+  let head: number | null = null;
+  if (headCol !== '_') {
+    if (!/^\d+$/.test(headCol))
+      throw new Error(`${file}:${lineNo}: HEAD must be an integer >= 0 or '_', got '${headCol}'`);
+    head = Number(headCol);
+  }
+  const form = cols[1]!;
+  if (form === '') throw new Error(`${file}:${lineNo}: FORM is empty`);
+  const [lemma, upos, xpos, feats] = [cols[2]!, cols[3]!, cols[4]!, cols[5]!];
+  const [deprel, deps, misc] = [cols[7]!, cols[8]!, cols[9]!];
+  cur.words.push({ id: wid, form, lemma, upos, xpos, feats, head, deprel, deps, misc, line: lineNo });
 }
 
 /**

@@ -150,24 +150,24 @@ function rowsOf(x: Float32Array, h: number, rows: readonly number[]): Float32Arr
   return out;
 }
 
-/**
- * Linear probing by layer: align CoNLL-U words to WordPiece tokens, extract frozen hidden states per layer
- * (embeddings + each block), derive token labels (UPOS; tree depth), split train/dev by sentence, train a softmax
- * regression probe per layer and task, report train/dev accuracy and the majority-class baseline.
- *
- * @example
- * const report = await probeModel(model, tokenizer, await readConllu('dev.conllu'), { layers: [0, 6, 12] });
- * report.tasks[0].layers.map((l) => l.devAccuracy); // one accuracy per requested layer
- */
-export async function probeModel(
-  model: BiGSPreTrainedModel | AnyBiGSModel,
+/** The checked options of {@link probeModel}. */
+interface ProbeSettings {
+  layers: number[];
+  tasks: readonly ProbeTask[];
+  devFraction: number;
+  maxDepth: number;
+  pooling: 'first' | 'mean';
+  sents: readonly ConlluSentence[];
+}
+
+function checkProbeOptions(
+  numLayers: number,
+  vocabSize: number,
   tokenizer: BertTokenizer,
   sentences: readonly ConlluSentence[],
-  options: ProbeModelOptions = {},
-): Promise<ProbingReport> {
+  options: ProbeModelOptions,
+): ProbeSettings {
   const where = 'probeModel';
-  const cfg = model.config;
-  const numLayers = modelBlocks(model).length;
   const layers = options.layers
     ? [...new Set(options.layers)].sort((a, b) => a - b)
     : Array.from({ length: numLayers + 1 }, (_, i) => i);
@@ -184,28 +184,137 @@ export async function probeModel(
   const devFraction = options.devFraction ?? 0.2;
   if (!(devFraction > 0 && devFraction < 1))
     throw new Error(`${where}: devFraction must be in (0, 1), got ${devFraction}`);
-  const maxDepth = options.maxDepth ?? 8;
   const pooling = options.pooling ?? 'first';
   if (pooling !== 'first' && pooling !== 'mean')
     throw new Error(`${where}: pooling must be 'first' | 'mean', got '${pooling}'`);
   const sents = sentences.slice(0, options.maxSentences ?? 400);
   if (sents.length < 2)
     throw new Error(`${where}: need at least 2 sentences (train and dev), got ${sents.length}`);
-  const V = cfg.vocabSize;
-  if (tokenizer.vocab.size > V) {
+  if (tokenizer.vocab.size > vocabSize) {
     throw new Error(
-      `${where}: tokenizer vocabulary (${tokenizer.vocab.size}) is larger than the model's vocab_size (${V}); use the model's own tokenizer`,
+      `${where}: tokenizer vocabulary (${tokenizer.vocab.size}) is larger than the model's vocab_size (${vocabSize}); use the model's own tokenizer`,
     );
   }
+  return { layers, tasks, devFraction, maxDepth: options.maxDepth ?? 8, pooling, sents };
+}
+
+/** Per kept word: its sentence, UPOS tag and tree depth; `haveDepth` false when a sentence lacks HEADs. */
+interface WordLabels {
+  wordSentence: number[];
+  upos: string[];
+  depth: number[];
+  haveDepth: boolean;
+}
+
+function wordLabels(
+  sents: readonly ConlluSentence[],
+  aligned: ReturnType<typeof alignWords>[],
+  wantDepth: boolean,
+  source: string,
+  notes: string[],
+): WordLabels {
+  const out: WordLabels = { wordSentence: [], upos: [], depth: [], haveDepth: wantDepth };
+  const depthsPerSentence: (number[] | null)[] = sents.map((s) => {
+    if (!out.haveDepth) return null;
+    if (s.words.some((w) => w.head === null)) {
+      out.haveDepth = false;
+      notes.push(`tree depth skipped: sentence at line ${s.line} has words without HEAD ('_')`);
+      return null;
+    }
+    return treeDepths(s, source);
+  });
+  aligned.forEach((a, si) => {
+    for (let w = 0; w < a.spans.length; w++) {
+      out.wordSentence.push(si);
+      out.upos.push(sents[si]!.words[w]!.upos);
+      out.depth.push(depthsPerSentence[si]?.[w] ?? 0);
+    }
+  });
+  return out;
+}
+
+/** Class names and per-word class ids of a task (UPOS by frequency; depth capped at `maxDepth`). */
+function taskLabels(task: ProbeTask, words: WordLabels, maxDepth: number) {
+  if (task === 'upos') {
+    const counts = new Map<string, number>();
+    for (const u of words.upos) counts.set(u, (counts.get(u) ?? 0) + 1);
+    const names = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([u]) => u);
+    const id = new Map(names.map((u, i) => [u, i]));
+    return { names, y: Int32Array.from(words.upos, (u) => id.get(u)!) };
+  }
+  const names = Array.from({ length: maxDepth + 1 }, (_, d) =>
+    d === maxDepth ? `>=${maxDepth}` : String(d),
+  );
+  return { names, y: Int32Array.from(words.depth, (d) => Math.min(d, maxDepth)) };
+}
+
+/** Train rows, dev rows, features per layer: what every task's probes share. */
+interface ProbeData {
+  layers: number[];
+  feats: ReturnType<typeof extractWordFeatures>;
+  H: number;
+  trainRows: number[];
+  devRows: number[];
+}
+
+/** The majority baseline and one probe per layer for one task. */
+function probeTask(
+  task: ProbeTask,
+  names: string[],
+  y: Int32Array,
+  d: ProbeData,
+  options: ProbeModelOptions,
+): ProbeTaskResult {
+  const yTrain = Int32Array.from(d.trainRows, (r) => y[r]!);
+  const yDev = Int32Array.from(d.devRows, (r) => y[r]!);
+  const freq = new Array<number>(names.length).fill(0);
+  for (const v of yTrain) freq[v]!++;
+  const maj = freq.indexOf(Math.max(...freq));
+  const majority = {
+    label: names[maj]!,
+    devAccuracy: accuracy(new Int32Array(yDev.length).fill(maj), yDev),
+  };
+  const layerResults: LayerProbeResult[] = [];
+  d.layers.forEach((layer, li) => {
+    const xTrain = rowsOf(d.feats[li]!, d.H, d.trainRows);
+    const xDev = rowsOf(d.feats[li]!, d.H, d.devRows);
+    const probe = trainLinearProbe(xTrain, yTrain, d.H, names.length, {
+      seed: options.seed ?? 0,
+      ...options.probe,
+    });
+    layerResults.push({
+      layer,
+      trainAccuracy: accuracy(predictProbe(probe, xTrain), yTrain),
+      devAccuracy: accuracy(predictProbe(probe, xDev), yDev),
+    });
+    options.onProgress?.(`probe ${task}: layer ${layer} done`);
+  });
+  const numTrain = d.trainRows.length;
+  return { task, labels: names, numTrain, numDev: d.devRows.length, majority, layers: layerResults };
+}
+
+/**
+ * Linear probing by layer: align CoNLL-U words to WordPiece tokens, extract frozen hidden states per layer
+ * (embeddings + each block), derive token labels (UPOS; tree depth), split train/dev by sentence, train a softmax
+ * regression probe per layer and task, report train/dev accuracy and the majority-class baseline.
+ *
+ * @example
+ * const report = await probeModel(model, tokenizer, await readConllu('dev.conllu'), { layers: [0, 6, 12] });
+ * report.tasks[0].layers.map((l) => l.devAccuracy); // one accuracy per requested layer
+ */
+export async function probeModel(
+  model: BiGSPreTrainedModel | AnyBiGSModel,
+  tokenizer: BertTokenizer,
+  sentences: readonly ConlluSentence[],
+  options: ProbeModelOptions = {},
+): Promise<ProbingReport> {
+  const cfg = model.config;
+  const o = checkProbeOptions(modelBlocks(model).length, cfg.vocabSize, tokenizer, sentences, options);
+  const { sents, layers, pooling } = o;
   const P = cfg.maxPositionEmbeddings;
   const padTo = cfg.kernelLength === 'max_position' ? P : 0;
-  const aligned = sents.map((s) =>
-    alignWords(
-      tokenizer,
-      s.words.map((w) => w.form),
-      { maxLength: P, padTo },
-    ),
-  );
+  const words = sents.map((s) => s.words.map((w) => w.form));
+  const aligned = words.map((w) => alignWords(tokenizer, w, { maxLength: P, padTo }));
   const truncatedWords = aligned.reduce((n, a) => n + a.truncatedWords, 0);
   const notes: string[] = [];
   if (truncatedWords > 0)
@@ -213,92 +322,29 @@ export async function probeModel(
 
   // split by sentence
   const order = createRng(options.seed ?? 0).shuffle(Array.from({ length: sents.length }, (_, i) => i));
-  const nDev = Math.max(1, Math.min(sents.length - 1, Math.round(devFraction * sents.length)));
+  const nDev = Math.max(1, Math.min(sents.length - 1, Math.round(o.devFraction * sents.length)));
   const isDev = new Uint8Array(sents.length);
   for (const i of order.slice(0, nDev)) isDev[i] = 1;
 
-  // labels per kept word
-  const wordSentence: number[] = [];
-  const upos: string[] = [];
-  const depth: number[] = [];
-  let haveDepth = tasks.includes('depth');
-  const depthsPerSentence: (number[] | null)[] = sents.map((s) => {
-    if (!haveDepth) return null;
-    if (s.words.some((w) => w.head === null)) {
-      haveDepth = false;
-      notes.push(`tree depth skipped: sentence at line ${s.line} has words without HEAD ('_')`);
-      return null;
-    }
-    return treeDepths(s, options.source ?? '<conllu>');
-  });
-  aligned.forEach((a, si) => {
-    for (let w = 0; w < a.spans.length; w++) {
-      wordSentence.push(si);
-      upos.push(sents[si]!.words[w]!.upos);
-      depth.push(depthsPerSentence[si]?.[w] ?? 0);
-    }
-  });
-  const numWords = wordSentence.length;
-  if (numWords === 0) throw new Error(`${where}: no words to probe`);
+  const labels = wordLabels(sents, aligned, o.tasks.includes('depth'), options.source ?? '<conllu>', notes);
+  const numWords = labels.wordSentence.length;
+  if (numWords === 0) throw new Error('probeModel: no words to probe');
   const trainRows: number[] = [];
   const devRows: number[] = [];
-  wordSentence.forEach((s, i) => {
+  labels.wordSentence.forEach((s, i) => {
     (isDev[s] ? devRows : trainRows).push(i);
   });
-
   const feats = extractWordFeatures(model, aligned, layers, {
     pooling,
     batchSize: options.batchSize ?? 8,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
-  const H = cfg.hiddenSize;
+  const data: ProbeData = { layers, feats, H: cfg.hiddenSize, trainRows, devRows };
   const results: ProbeTaskResult[] = [];
-  for (const task of tasks) {
-    if (task === 'depth' && !haveDepth) continue;
-    let names: string[];
-    let y: Int32Array;
-    if (task === 'upos') {
-      const counts = new Map<string, number>();
-      for (const u of upos) counts.set(u, (counts.get(u) ?? 0) + 1);
-      names = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([u]) => u);
-      const id = new Map(names.map((u, i) => [u, i]));
-      y = Int32Array.from(upos, (u) => id.get(u)!);
-    } else {
-      names = Array.from({ length: maxDepth + 1 }, (_, d) => (d === maxDepth ? `>=${maxDepth}` : String(d)));
-      y = Int32Array.from(depth, (d) => Math.min(d, maxDepth));
-    }
-    const yTrain = Int32Array.from(trainRows, (r) => y[r]!);
-    const yDev = Int32Array.from(devRows, (r) => y[r]!);
-    const freq = new Array<number>(names.length).fill(0);
-    for (const v of yTrain) freq[v]!++;
-    const maj = freq.indexOf(Math.max(...freq));
-    const majority = {
-      label: names[maj]!,
-      devAccuracy: accuracy(new Int32Array(yDev.length).fill(maj), yDev),
-    };
-    const layerResults: LayerProbeResult[] = [];
-    layers.forEach((layer, li) => {
-      const xTrain = rowsOf(feats[li]!, H, trainRows);
-      const xDev = rowsOf(feats[li]!, H, devRows);
-      const probe = trainLinearProbe(xTrain, yTrain, H, names.length, {
-        seed: options.seed ?? 0,
-        ...options.probe,
-      });
-      layerResults.push({
-        layer,
-        trainAccuracy: accuracy(predictProbe(probe, xTrain), yTrain),
-        devAccuracy: accuracy(predictProbe(probe, xDev), yDev),
-      });
-      options.onProgress?.(`probe ${task}: layer ${layer} done`);
-    });
-    results.push({
-      task,
-      labels: names,
-      numTrain: trainRows.length,
-      numDev: devRows.length,
-      majority,
-      layers: layerResults,
-    });
+  for (const task of o.tasks) {
+    if (task === 'depth' && !labels.haveDepth) continue;
+    const { names, y } = taskLabels(task, labels, o.maxDepth);
+    results.push(probeTask(task, names, y, data, options));
     await Promise.resolve();
   }
   return {

@@ -105,24 +105,23 @@ export function hiddenFromEmbeddings(
   });
 }
 
-/**
- * Gradient-based position-to-position sensitivity S[t, s] = ‖∂h_t^(layer) / ∂e_s‖_F (the Frobenius norm of the
- * H×H Jacobian block of the hidden state at position t with respect to the input embedding at position s), for BiGS and
- * attention models alike, plus its row-normalised version.
- *
- * Computed with `tf.grad` of Σ_r v_rᵀ h_{t_r} over a batch of copies of the sequence: one backward pass gives
- * v_rᵀ J_{t_r, s} for every s and many (t_r, v_r) rows at once. With basis probes (exact) Σ over probes of the squared
- * norms is ‖J_{t,s}‖_F²; with Gaussian probes their mean estimates it.
- *
- * @example
- * const s = sensitivityMap(model, { inputIds: [2, 7, 9, 3], attentionMask: [1, 1, 1, 1] }, { layer: 2 });
- * s.normalized; // Float64Array [4 * 4], rows sum to 1
- */
-export function sensitivityMap(
+/** The checked settings of one {@link sensitivityMap} call. */
+interface SensitivitySettings {
+  L: number;
+  H: number;
+  layer: number;
+  mask: number[];
+  positions: number[];
+  method: 'exact' | 'projection';
+  probes: number;
+  chunk: number;
+}
+
+function checkSensitivityOptions(
   model: BiGSPreTrainedModel | AnyBiGSModel,
   seq: SequenceInput,
-  options: SensitivityOptions = {},
-): SensitivityMap {
+  options: SensitivityOptions,
+): SensitivitySettings {
   const where = 'sensitivityMap';
   const L = checkSeq(where, seq);
   const H = model.config.hiddenSize;
@@ -158,8 +157,13 @@ export function sensitivityMap(
   if (!Number.isInteger(chunk) || chunk < 1)
     throw new Error(`${where}: chunkSize must be an integer >= 1, got ${chunk}`);
 
-  // Probe rows: (position index p, probe vector v [H]).
-  const rng = createRng(options.seed ?? 0);
+  return { L, H, layer, mask, positions, method, probes, chunk };
+}
+
+/** Probe rows: (position index p, probe vector v [H]) — basis vectors (exact) or seeded Gaussian ones. */
+function probeRows(c: SensitivitySettings, seed: number): { rowsP: number[]; rowsV: Float32Array[] } {
+  const { positions, probes, method, H } = c;
+  const rng = createRng(seed);
   const rowsP: number[] = [];
   const rowsV: Float32Array[] = [];
   for (let p = 0; p < positions.length; p++) {
@@ -171,6 +175,18 @@ export function sensitivityMap(
       rowsV.push(v);
     }
   }
+  return { rowsP, rowsV };
+}
+
+/** Σ over probe rows of ‖v_rᵀ J_{t_r, s}‖², by (position index, s): [P, L], in chunks of `chunk` rows. */
+function squaredNorms(
+  model: BiGSPreTrainedModel | AnyBiGSModel,
+  seq: SequenceInput,
+  c: SensitivitySettings,
+  rowsP: number[],
+  rowsV: Float32Array[],
+): Float64Array {
+  const { L, H, positions, mask, layer, chunk } = c;
   const sq = new Float64Array(positions.length * L); // [P, L] accumulated squared norms
   const e = inputEmbeddings(model, seq); // [1, L, H]
   const maskT = tf.tensor2d(mask, [1, L], 'float32'); // [1, L]
@@ -200,6 +216,15 @@ export function sensitivityMap(
     e.dispose();
     maskT.dispose();
   }
+  return sq;
+}
+
+/** S = sqrt(mean squared norm) and its row-normalised version (rows sum to 1). */
+function normalise(
+  sq: Float64Array,
+  c: SensitivitySettings,
+): { raw: Float64Array; normalized: Float64Array } {
+  const { positions, L, method, probes } = c;
   const raw = new Float64Array(positions.length * L); // [P, L]
   const normalized = new Float64Array(positions.length * L); // [P, L]
   const scale = method === 'exact' ? 1 : 1 / probes;
@@ -212,6 +237,32 @@ export function sensitivityMap(
     }
     for (let s = 0; s < L; s++) normalized[p * L + s] = sum > 0 ? raw[p * L + s]! / sum : 0;
   }
+  return { raw, normalized };
+}
+
+/**
+ * Gradient-based position-to-position sensitivity S[t, s] = ‖∂h_t^(layer) / ∂e_s‖_F (the Frobenius norm of the
+ * H×H Jacobian block of the hidden state at position t with respect to the input embedding at position s), for BiGS and
+ * attention models alike, plus its row-normalised version.
+ *
+ * Computed with `tf.grad` of Σ_r v_rᵀ h_{t_r} over a batch of copies of the sequence: one backward pass gives
+ * v_rᵀ J_{t_r, s} for every s and many (t_r, v_r) rows at once. With basis probes (exact) Σ over probes of the squared
+ * norms is ‖J_{t,s}‖_F²; with Gaussian probes their mean estimates it.
+ *
+ * @example
+ * const s = sensitivityMap(model, { inputIds: [2, 7, 9, 3], attentionMask: [1, 1, 1, 1] }, { layer: 2 });
+ * s.normalized; // Float64Array [4 * 4], rows sum to 1
+ */
+export function sensitivityMap(
+  model: BiGSPreTrainedModel | AnyBiGSModel,
+  seq: SequenceInput,
+  options: SensitivityOptions = {},
+): SensitivityMap {
+  const c = checkSensitivityOptions(model, seq, options);
+  const { rowsP, rowsV } = probeRows(c, options.seed ?? 0);
+  const sq = squaredNorms(model, seq, c, rowsP, rowsV);
+  const { raw, normalized } = normalise(sq, c);
+  const { positions, L, layer, method, probes } = c;
   return { positions, length: L, layer, method, probes, raw, normalized };
 }
 
