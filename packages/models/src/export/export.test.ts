@@ -8,10 +8,18 @@ import { ids2d, maxAbsDiff, randomize, useBackend } from '../../test/helpers.js'
 import { parseFlaxMsgpack } from '../checkpoint/flax-msgpack.js';
 import { fromPretrained } from '../checkpoint/pretrained.js';
 import { type BiGSConfig, createConfig, TINY } from '../config/config.js';
-import { BiGSForMaskedLM, BiGSForSequenceClassification } from '../model/head-models.js';
+import { HEAD_TYPES } from '../model/bigs-model.js';
+import { BiGSForMaskedLM, BiGSForSequenceClassification, createModel } from '../model/head-models.js';
 import { parseSafetensors } from '../safetensors/safetensors.js';
-import { exportModel, OFFICIAL_CONFIG_KEYS, SemanticsMismatchError } from './export.js';
-import { withSemantics } from './semantics.js';
+import { measureDrift } from './drift.js';
+import {
+  exportModel,
+  flaxExportTensors,
+  OFFICIAL_CONFIG_KEYS,
+  SemanticsMismatchError,
+  torchExportTensors,
+} from './export.js';
+import { targetConfig, withSemantics } from './semantics.js';
 
 const tiny = (o: Partial<BiGSConfig> = {}) => createConfig({ ...TINY, ...o });
 const tmp = () => mkdtemp(join(tmpdir(), 'bigs-export-'));
@@ -119,6 +127,34 @@ describe('export', () => {
     expect(Array.from(fx.get('s4_bert/pooler/dense/kernel')!.data)).toEqual(Array.from(want));
     expect(fx.has('classifier/kernel')).toBe(true);
     m.dispose();
+  });
+
+  it('a bare model: unprefixed names, the pooler of the port and of FlaxBiGSModel, both fresh', () => {
+    const m = createModel(withSemantics(tiny(), 'pytorch'), 'base');
+    const pt = torchExportTensors(m);
+    expect([...pt.tensors.keys()]).toEqual(
+      expect.arrayContaining([
+        'embeddings.position_ids',
+        'pooler.dense.weight',
+        'encoder.layer.0.fs4.kernel.C',
+      ]),
+    );
+    expect([...pt.tensors.keys()].some((k) => k.startsWith('bigs.') || k.startsWith('cls.'))).toBe(false);
+    const fx = flaxExportTensors(m);
+    expect(fx.tensors.get('pooler/dense/kernel')!.shape).toEqual([8, 8]);
+    expect(fx.notes.join('\n')).toMatch(/freshly initialised pooler\/dense/);
+    m.dispose();
+  });
+
+  it('measures the drift of every head (tanh vs erf blocks): positive, finite', async () => {
+    for (const head of HEAD_TYPES) {
+      const m = createModel(tiny({ numLabels: 2 }), head, { seed: 7 });
+      randomize(m);
+      const d = measureDrift(m, targetConfig(m.config, head, 'pytorch'));
+      expect(Number.isFinite(d.logits) && d.logits > 0, head).toBe(true);
+      expect(d.hidden, head).toBeGreaterThan(0);
+      m.dispose();
+    }
   });
 
   it('refuses a semantics change with the reason and the measured drift, writing nothing', async () => {
