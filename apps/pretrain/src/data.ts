@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { permutation } from '@bigs/common';
 import {
   type BertTokenizer,
   embeddedCorpusPaths,
@@ -14,7 +15,6 @@ import {
   MlmBatchLoader,
   type PackedSequence,
   type PipelineTokenizer,
-  permutation,
   readCorpus,
   readManifest,
   SequencePacker,

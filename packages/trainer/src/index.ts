@@ -87,7 +87,12 @@ export {
   type BiGSFlopsShape,
   bigsTrainingFlopsPerToken,
   denseTrainingFlopsPerToken,
+  type FlopsBreakdown,
+  type FlopsModel,
   mfu,
+  mixingFlopsPerToken,
+  mlmHeadFlopsPerToken,
+  trainingFlopsPerToken,
 } from './loop/throughput.js';
 export { Trainer, train } from './loop/trainer.js';
 export {

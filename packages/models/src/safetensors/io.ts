@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '@bigs/common';
 import {
   parseSafetensors,
   type SafetensorsContent,
@@ -30,21 +29,8 @@ export async function readSafetensors(path: string): Promise<SafetensorsContent>
   return parseSafetensors(bytes, path);
 }
 
-/**
- * Write bytes atomically: a temp file in the same directory, then rename over `path`.
- * A crash leaves either the old file or the new one, never a partial file.
- */
-export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
-}
+/** The project's one atomic writer (temp file + fsync + rename), re-exported for `@bigs/models` users. */
+export { writeFileAtomic };
 
 /**
  * Write float32 tensors to a `.safetensors` file atomically (temp file + rename).

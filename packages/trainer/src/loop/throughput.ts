@@ -1,3 +1,5 @@
+import type { BiGSConfig } from '@bigs/models';
+
 /**
  * Model FLOPs utilisation: achieved model FLOP/s over the hardware's peak.
  *
@@ -36,19 +38,84 @@ export interface BiGSFlopsShape {
   predictedFraction?: number;
 }
 
+/** Forward FLOPs per token of one layer's token mixing: the bidirectional SSM's two causal convolutions counted
+ * as direct convolutions, 2·(L+1)·H ((L+1)/2 taps per output on average, whatever algorithm runs), or
+ * attention's QKᵀ and AV, 4·L·H; 0 for another routing layer. */
+export function mixingFlopsPerToken(routing: string, seqLength: number, hiddenSize: number): number {
+  if (routing === 'attention') return 4 * seqLength * hiddenSize;
+  if (routing === 'bissm') return 2 * (seqLength + 1) * hiddenSize;
+  return 0;
+}
+
+/** Forward FLOPs per token of the MLM head (transform + tied decoder) at the predicted fraction of positions. */
+export function mlmHeadFlopsPerToken(
+  hiddenSize: number,
+  vocabSize: number,
+  predictedFraction: number,
+): number {
+  return predictedFraction * 2 * (hiddenSize * hiddenSize + hiddenSize * vocabSize);
+}
+
 /**
- * Training FLOPs per token of a BiGS MLM model (3 × forward): per layer the seven block matmuls
- * 2·(4H² + 3HI) plus the two causal long convolutions counted as direct convolutions (2·(L+1)·H on average per
- * token), plus the MLM head 2·(H² + H·V) at predicted positions. Embedding lookups, LayerNorm, GELU and the
- * kernel generation are ignored (small).
+ * Training FLOPs per token of a GATED BiGS MLM model from its sizes alone (for when no model is built): the
+ * {@link trainingFlopsPerToken} model with the GATED block's seven matmuls 2·(4H² + 3HI) per layer written out.
  *
  * @example
  * bigsTrainingFlopsPerToken({ hiddenSize: 256, intermediateSize: 768, numLayers: 4, seqLength: 128, vocabSize: 30522, predictedFraction: 0.15 });
  */
 export function bigsTrainingFlopsPerToken(s: BiGSFlopsShape): number {
   const { hiddenSize: H, intermediateSize: I, numLayers, seqLength: L, vocabSize: V } = s;
-  const frac = s.predictedFraction ?? 1;
-  const perLayer = 2 * (4 * H * H + 3 * H * I) + 2 * (L + 1) * H;
-  const head = frac * 2 * (H * H + H * V);
-  return 3 * (numLayers * perLayer + head);
+  const perLayer = 2 * (4 * H * H + 3 * H * I) + mixingFlopsPerToken('bissm', L, H);
+  return 3 * (numLayers * perLayer + mlmHeadFlopsPerToken(H, V, s.predictedFraction ?? 1));
+}
+
+/** What {@link trainingFlopsPerToken} needs from a model: its config and its named parameter shapes. */
+export interface FlopsModel {
+  config: Pick<BiGSConfig, 'hiddenSize' | 'numHiddenLayers' | 'routing' | 'vocabSize'>;
+  /** `[name, shape]` of every parameter. */
+  parameterShapes: Array<[string, number[]]>;
+}
+
+/** The terms of {@link trainingFlopsPerToken}, per token, forward only. */
+export interface FlopsBreakdown {
+  /** 2 · Σ |W| over the encoder's dense kernels (2-D `*.kernel` parameters). */
+  denseFwd: number;
+  /** Token mixing over all layers ({@link mixingFlopsPerToken}). */
+  mixingFwd: number;
+  /** MLM head at predicted positions: fraction · 2 · (H² + H·V). */
+  headFwd: number;
+  /** 3 × (denseFwd + mixingFwd + headFwd): forward + backward (backward ≈ 2 × forward). */
+  total: number;
+}
+
+/**
+ * The project's FLOP model: model FLOPs per training token (forward + backward), from the model's own parameter
+ * shapes:
+ *
+ *   6 · Σ_{encoder dense kernels} |W|   (2 flops per multiply-add, ×3 for fwd + bwd)
+ * + 3 · layers · mixing               ({@link mixingFlopsPerToken}: SSM convolutions or attention)
+ * + 3 · p · 2·(H² + H·V)              MLM head transform + tied decoder at the p = predicted fraction of positions
+ *
+ * Embedding lookups, LayerNorm, GELU, softmax, kernel generation and the optimizer are not counted (as in the
+ * usual 6·N estimate).
+ *
+ * @example
+ * trainingFlopsPerToken(model, 128, 0.15).total; // ≈ 6·(params in dense kernels) + conv + head
+ */
+export function trainingFlopsPerToken(
+  m: FlopsModel,
+  seqLength: number,
+  predictedFraction: number,
+): FlopsBreakdown {
+  const c = m.config;
+  let macs = 0;
+  for (const [name, shape] of m.parameterShapes) {
+    if (name.includes('.encoder.') && name.endsWith('.kernel') && shape.length === 2) {
+      macs += (shape[0] as number) * (shape[1] as number);
+    }
+  }
+  const denseFwd = 2 * macs;
+  const mixingFwd = c.numHiddenLayers * mixingFlopsPerToken(c.routing, seqLength, c.hiddenSize);
+  const headFwd = mlmHeadFlopsPerToken(c.hiddenSize, c.vocabSize, predictedFraction);
+  return { denseFwd, mixingFwd, headFwd, total: 3 * (denseFwd + mixingFwd + headFwd) };
 }
