@@ -78,6 +78,9 @@ export async function savePretrained(
     ...model.config,
     architectures: [architectureName(model.config, model.headType)],
   };
+  // Read every weight asynchronously first: backends without synchronous reads (webgpu in Node) then serve
+  // stateDict's dataSync from the values cached here.
+  await Promise.all([...model.parameterMap().values()].map((p) => p.variable.data()));
   const bytes = serializeSafetensors(stateDict(model), { format: 'pt', bigs_ts_head: model.headType });
   await writeFileAtomic(join(dir, SAFETENSORS_NAME), bytes);
   for (const [name, content] of Object.entries(options.tokenizerFiles ?? {})) {
