@@ -121,4 +121,31 @@ describe('safetensors', () => {
       /nope\.safetensors.*cannot read/,
     );
   });
+
+  it('float16: F16 tensors, each value the nearest float16 (round half to even), read back by the parser', () => {
+    const exact = [0, -0, 1, -2, 0.5, 65504, 2 ** -14, 2 ** -24, 3 * 2 ** -24, 1 + 2 ** -10];
+    const special = [
+      70000,
+      -1e9,
+      Number.POSITIVE_INFINITY,
+      Number.NaN,
+      2 ** -26,
+      1 + 2 ** -11,
+      1 + 3 * 2 ** -11,
+    ];
+    const want = [...exact, Infinity, -Infinity, Infinity, Number.NaN, 0, 1, 1 + 2 ** -9];
+    const rnd = Array.from({ length: 1000 }, (_, i) => Math.sin(i * 1.7) * 10 ** ((i % 9) - 4));
+    const data = new Float32Array([...exact, ...special, ...rnd]);
+    const bytes = serializeSafetensors({ w: { shape: [data.length], data } }, {}, { float16: true });
+    const t = parseSafetensors(bytes).tensors.get('w')!;
+    expect(t.dtype).toBe('F16');
+    expect(bytes.byteLength).toBeLessThan(8 + 100 + 2 * data.length);
+    expect(Array.from(t.data.slice(0, want.length))).toEqual(want);
+    for (let i = 0; i < rnd.length; i++) {
+      const x = Math.fround(rnd[i]!);
+      const got = t.data[want.length + i]!;
+      // normal range: relative error ≤ 2^-11; subnormal range: absolute error ≤ 2^-25
+      expect(Math.abs(got - x), `${x}`).toBeLessThanOrEqual(Math.max(Math.abs(x) * 2 ** -11, 2 ** -25));
+    }
+  });
 });

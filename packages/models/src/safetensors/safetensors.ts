@@ -227,7 +227,49 @@ export function parseSafetensors(bytes: Uint8Array, fileName = '<buffer>'): Safe
 }
 
 /**
- * Serialize float32 tensors to safetensors bytes (dtype F32, header padded with spaces to a multiple of 8).
+ * The IEEE float16 bits nearest to each value (round half to even; beyond ±65504 → ±Infinity; NaN kept).
+ * @example
+ * float32ToFloat16Bits(new Float32Array([1, -2]))[0]; // 0x3c00
+ */
+export function float32ToFloat16Bits(values: Float32Array): Uint16Array {
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  const out = new Uint16Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const b = bits[i]!;
+    const sign = (b >>> 16) & 0x8000;
+    const exp = (b >>> 23) & 0xff;
+    const mant = b & 0x7fffff;
+    const e = exp - 112; // rebias 127 → 15
+    let h: number;
+    if (exp === 0xff) h = 0x7c00 | (mant ? 0x200 : 0);
+    else if (e >= 0x1f) h = 0x7c00;
+    else if (e <= 0) {
+      // subnormal half (or zero): shift the mantissa with its implicit 1, round half to even
+      const shift = 14 - e;
+      const m = mant | 0x800000;
+      h = shift > 24 ? 0 : m >>> shift;
+      const rest = shift > 24 ? 0 : m & ((1 << shift) - 1);
+      const half = shift > 24 ? 1 : 1 << (shift - 1);
+      if (rest > half || (rest === half && (h & 1) === 1)) h++;
+    } else {
+      h = (e << 10) | (mant >>> 13);
+      const rest = mant & 0x1fff;
+      if (rest > 0x1000 || (rest === 0x1000 && (h & 1) === 1)) h++; // a carry into the exponent is still right
+    }
+    out[i] = sign | h;
+  }
+  return out;
+}
+
+/** Options of {@link serializeSafetensors}. */
+export interface SerializeSafetensorsOptions {
+  /** Store float32 tensors as F16 (half the bytes; each value rounded to the nearest float16). Default false. */
+  float16?: boolean;
+}
+
+/**
+ * Serialize tensors to safetensors bytes (Float32Array → F32, or F16 with `float16`; BigInt64Array → I64; header
+ * padded with spaces to a multiple of 8).
  *
  * @example
  * const bytes = serializeSafetensors(new Map([['w', { shape: [2, 3], data: new Float32Array(6) }]]));
@@ -235,8 +277,18 @@ export function parseSafetensors(bytes: Uint8Array, fileName = '<buffer>'): Safe
 export function serializeSafetensors(
   tensors: Map<string, TensorToWrite> | Record<string, TensorToWrite>,
   metadata: Record<string, string> = {},
+  options: SerializeSafetensorsOptions = {},
 ): Uint8Array {
-  const list = tensors instanceof Map ? [...tensors] : Object.entries(tensors);
+  const list = (tensors instanceof Map ? [...tensors] : Object.entries(tensors)).map(
+    ([name, t]) =>
+      [
+        name,
+        {
+          shape: t.shape,
+          data: options.float16 && t.data instanceof Float32Array ? float32ToFloat16Bits(t.data) : t.data,
+        },
+      ] as const,
+  );
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
   let offset = 0;
@@ -249,8 +301,8 @@ export function serializeSafetensors(
         `serializeSafetensors: tensor '${name}' has shape [${t.shape}] (${numel} values) but ${t.data.length} values`,
       );
     }
-    const per = t.data instanceof BigInt64Array ? 8 : 4;
-    const dtype = per === 8 ? 'I64' : 'F32';
+    const per = t.data.BYTES_PER_ELEMENT;
+    const dtype = per === 8 ? 'I64' : per === 2 ? 'F16' : 'F32';
     header[name] = { dtype, shape: [...t.shape], data_offsets: [offset, offset + per * numel] };
     offset += per * numel;
   }
@@ -271,6 +323,8 @@ export function serializeSafetensors(
     if (LITTLE_ENDIAN) out.set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength), pos);
     else if (d instanceof BigInt64Array)
       for (let i = 0; i < d.length; i++) dv.setBigInt64(pos + 8 * i, d[i]!, true);
+    else if (d instanceof Uint16Array)
+      for (let i = 0; i < d.length; i++) dv.setUint16(pos + 2 * i, d[i]!, true);
     else for (let i = 0; i < d.length; i++) dv.setFloat32(pos + 4 * i, d[i]!, true);
     pos += d.byteLength;
   }
