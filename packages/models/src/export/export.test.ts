@@ -169,6 +169,11 @@ describe('export', () => {
     expect(err.message).toMatch(/max \|Δ logits\| = \d\.\d\de-\d+.*--allow-semantics-change/);
     expect(err.drift.logits).toBeGreaterThan(0);
     expect(existsSync(dir)).toBe(false);
+    const bad = await exportModel(m, dir, { to: 'flax', extraFiles: { 'model.safetensors': '' } }).catch(
+      (e) => e,
+    );
+    expect(bad.message).toMatch(/extra file name must be .* got 'model\.safetensors'/);
+    expect(existsSync(dir)).toBe(false);
     const flax = await exportModel(m, dir, { to: 'flax' }).catch((e) => e);
     expect(flax.message).toMatch(
       /kernel_length: ours input, flax max_position .*2 × 8 tokens, padded to 16 for flax/,

@@ -193,6 +193,18 @@ export interface ExportReport {
   notes: string[];
 }
 
+/** Extra files must be plain names that do not replace the config or a weight file; checked before writing. */
+function checkExtraFileNames(names: readonly string[]): void {
+  const reserved = [CONFIG_NAME, SAFETENSORS_NAME, FLAX_NAME];
+  for (const name of names) {
+    if (name.includes('/') || name.includes('\\') || name.startsWith('.') || reserved.includes(name)) {
+      throw new Error(
+        `exportModel: extra file name must be a plain file name other than ${reserved.join(', ')}, got '${name}'`,
+      );
+    }
+  }
+}
+
 /** Thrown when the target computes differently and `allowSemanticsChange` is not set; nothing is written. */
 export class SemanticsMismatchError extends Error {
   override name = 'SemanticsMismatchError';
@@ -230,6 +242,7 @@ export async function exportModel(
   options: ExportOptions,
 ): Promise<ExportReport> {
   const { to } = options;
+  checkExtraFileNames(Object.keys(options.extraFiles ?? {}));
   const differences = semanticsDifferences(model.config, model.headType, to);
   let drift: Drift | null = null;
   if (differences.length > 0) {
@@ -259,11 +272,6 @@ export async function exportModel(
     files.push(FLAX_NAME);
   }
   for (const [name, content] of Object.entries(options.extraFiles ?? {})) {
-    if (name.includes('/') || name.includes('\\') || name.startsWith('.') || name === CONFIG_NAME) {
-      throw new Error(
-        `exportModel: extra file name must be a plain file name other than config.json, got '${name}'`,
-      );
-    }
     await writeFileAtomic(join(dir, name), content);
     files.push(name);
   }
