@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { copyFile, mkdir, readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
   EXPORT_TARGETS,
@@ -52,18 +52,15 @@ async function run(flags: ParsedFlags, io: CliIO): Promise<number> {
   await initEngine({ backend: flags.backend as BackendRequest, quiet: true });
   const { model } = await fromPretrained(dir, { logger: (m) => io.stderr(`note: ${m}\n`) });
   try {
+    const extraFiles: Record<string, Uint8Array> = {};
+    for (const f of TOKENIZER_FILES) {
+      if (existsSync(join(dir, f))) extraFiles[f] = await readFile(join(dir, f));
+    }
     const report = await exportModel(model, out, {
       to,
       allowSemanticsChange: flags['allow-semantics-change'] === true,
+      extraFiles,
     });
-    const copied: string[] = [];
-    await mkdir(out, { recursive: true });
-    for (const f of TOKENIZER_FILES) {
-      if (!existsSync(join(dir, f))) continue;
-      await copyFile(join(dir, f), join(out, f));
-      copied.push(f);
-    }
-    report.files.push(...copied);
     io.stdout(exportSummary(out, report));
   } finally {
     model.dispose();
