@@ -22,7 +22,6 @@ const KNOWN_LONG: Record<string, number> = {
   'packages/models/src/safetensors/safetensors.ts#parseSafetensors': 99,
   'packages/common/src/plot/bar-chart.ts#barChart': 95,
   'packages/data/src/tokenizer/basic-tokenizer.ts#tokenizeSegment': 88,
-  'packages/pipelines/src/fill-mask.ts#runFillMask': 83,
 };
 
 /** Where the limit applies. Add `...sourceDirs('apps')` once the apps' functions are split. */

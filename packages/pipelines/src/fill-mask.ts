@@ -74,24 +74,35 @@ function maskPositions(tok: BertTokenizer, row: EncodedInput): number[] {
   return out;
 }
 
-async function runFillMask(
-  ctx: PipelineContext<'fill-mask'>,
-  inputs: readonly TextInput[],
-  options: FillMaskCallOptions,
-): Promise<FillMaskResult[]> {
-  const tok = ctx.tokenizer;
-  const topK = options.topK ?? 5;
-  if (!Number.isInteger(topK) || topK < 1) {
-    throw new Error(`fill-mask: option topK must be an integer >= 1, got ${JSON.stringify(topK)}`);
-  }
-  const mask = tok.specialTokens.mask;
-  const pairs = inputs.map((x, i) => {
-    const p = textPair(x, i, 'fill-mask');
-    if (p.pair !== null) throw new Error(`fill-mask: input ${i}: takes single texts, not pairs`);
-    return p;
+/** The top-k predictions for the mask at token `t` of `row`, from its logits at `data[offset … offset + v)`. */
+function maskSlot(
+  tok: BertTokenizer,
+  row: EncodedInput,
+  t: number,
+  data: ArrayLike<number>,
+  offset: number,
+  v: number,
+  topK: number,
+): FillMaskSlot {
+  const [start, end] = row.encoding.offsets![t]!;
+  const probs = softmax(data, offset, v);
+  const vocab = tok.vocab.tokens;
+  const predictions = topKIndices(probs, topK).map((id) => {
+    const tokenStr = vocab[id] ?? `<id ${id}>`; // an id past the tokenizer's vocabulary
+    return {
+      token: id,
+      tokenStr,
+      score: probs[id]!,
+      sequence: replaceSpans(row.text, [{ start, end, by: surface(tok, tokenStr) }]),
+    };
   });
-  const rows = encodeInputs(tok, pairs, ctx.plan, 'fill-mask');
-  const positions = rows.map((row, i) => {
+  return { position: t, start, end, predictions };
+}
+
+/** The `[MASK]` positions of every row; an error naming the input when a row has none (or truncation cut them). */
+function maskPositionsOf(tok: BertTokenizer, rows: readonly EncodedInput[], maxLength: number): number[][] {
+  const mask = tok.specialTokens.mask;
+  return rows.map((row, i) => {
     const pos = maskPositions(tok, row);
     if (pos.length === 0) {
       const hadMask = row.truncated && tok.encode(row.text).inputIds.includes(tok.maskTokenId);
@@ -100,7 +111,7 @@ async function runFillMask(
             'fill-mask',
             i,
             'mask-truncated',
-            `has every ${mask} beyond the max length ${ctx.plan.maxLength} tokens, so truncation cut them all ` +
+            `has every ${mask} beyond the max length ${maxLength} tokens, so truncation cut them all ` +
               `("${excerpt(row.text)}")`,
             `shorten the text before the ${mask}`,
           )
@@ -114,9 +125,27 @@ async function runFillMask(
     }
     return pos;
   });
+}
+
+async function runFillMask(
+  ctx: PipelineContext<'fill-mask'>,
+  inputs: readonly TextInput[],
+  options: FillMaskCallOptions,
+): Promise<FillMaskResult[]> {
+  const tok = ctx.tokenizer;
+  const topK = options.topK ?? 5;
+  if (!Number.isInteger(topK) || topK < 1) {
+    throw new Error(`fill-mask: option topK must be an integer >= 1, got ${JSON.stringify(topK)}`);
+  }
+  const pairs = inputs.map((x, i) => {
+    const p = textPair(x, i, 'fill-mask');
+    if (p.pair !== null) throw new Error(`fill-mask: input ${i}: takes single texts, not pairs`);
+    return p;
+  });
+  const rows = encodeInputs(tok, pairs, ctx.plan, 'fill-mask');
+  const positions = maskPositionsOf(tok, rows, ctx.plan.maxLength);
   const model = ctx.model as BiGSForMaskedLM;
   const v = model.config.vocabSize;
-  const vocab = tok.vocab.tokens;
   const rowIndex = new Map(rows.map((r, i) => [r, i]));
   return forEachBatch(
     ctx,
@@ -130,31 +159,17 @@ async function runFillMask(
       const maskedPositions = tf.tensor2d(pos, [part.length, m], 'int32'); // [B, M]
       return model.forward({ ...batch, maskedPositions }).logits; // [B, M, V]
     },
-    (data, part, _length, shape) => {
-      const m = shape[1]!;
-      return part.map((row, b) => {
-        const offsets = row.encoding.offsets!;
-        const slots: FillMaskSlot[] = positions[rowIndex.get(row)!]!.map((t, j) => {
-          const [start, end] = offsets[t]!;
-          const probs = softmax(data, (b * m + j) * v, v);
-          const predictions = topKIndices(probs, topK).map((id) => {
-            const tokenStr = vocab[id] ?? `<id ${id}>`; // an id past the tokenizer's vocabulary
-            return {
-              token: id,
-              tokenStr,
-              score: probs[id]!,
-              sequence: replaceSpans(row.text, [{ start, end, by: surface(tok, tokenStr) }]),
-            };
-          });
-          return { position: t, start, end, predictions };
-        });
+    (data, part, _length, shape) =>
+      part.map((row, b) => {
+        const slots = positions[rowIndex.get(row)!]!.map((t, j) =>
+          maskSlot(tok, row, t, data, (b * shape[1]! + j) * v, v, topK),
+        );
         const filled = replaceSpans(
           row.text,
           slots.map((s) => ({ start: s.start, end: s.end, by: surface(tok, s.predictions[0]!.tokenStr) })),
         );
         return { ...resultBase(row), masks: slots, filled };
-      });
-    },
+      }),
   );
 }
 

@@ -1,5 +1,0 @@
-/** A float32 tensor copied to host memory (structurally a `@bigs/models` `TensorToWrite`). */
-export interface HostTensor {
-  shape: number[];
-  data: Float32Array;
-}
