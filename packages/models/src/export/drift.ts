@@ -75,8 +75,8 @@ function runProbe(model: AnyBiGSModel, ids: number[][], realTokens: number): Pro
   }
 }
 
-function maxAbs(a: tf.Tensor, b: tf.Tensor): number {
-  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
+function maxAbs(a: tf.Tensor, b: tf.Tensor): tf.Scalar {
+  return tf.max(tf.abs(tf.sub(a, b))) as tf.Scalar; // []
 }
 
 /**
@@ -86,9 +86,9 @@ function maxAbs(a: tf.Tensor, b: tf.Tensor): number {
  * to P, as it would be fed in practice; only the real tokens are compared.
  *
  * @example
- * measureDrift(model, targetConfig(model.config, model.headType, 'pytorch')); // { hidden: 9e-4, logits: 4e-4, … }
+ * await measureDrift(model, targetConfig(model.config, model.headType, 'pytorch')); // { hidden: 9e-4, logits: 4e-4, … }
  */
-export function measureDrift(model: AnyBiGSModel, target: BiGSConfig, rows = 2): Drift {
+export async function measureDrift(model: AnyBiGSModel, target: BiGSConfig, rows = 2): Promise<Drift> {
   const P = model.config.maxPositionEmbeddings;
   const oursAtP = model.config.kernelLength === 'max_position';
   const tokens = oursAtP ? P : Math.max(1, Math.min(64, Math.floor(P / 2)));
@@ -101,14 +101,18 @@ export function measureDrift(model: AnyBiGSModel, target: BiGSConfig, rows = 2):
     tf.tidy(() => {
       for (const [name, p] of other.parameterMap()) p.variable.assign(params.get(name)!.variable);
     });
-    return tf.tidy(() => {
+    const maxes = tf.tidy(() => {
       const a = runProbe(model, ids, tokens);
       const b = runProbe(other, padded, tokens);
       const cut = (t: tf.Tensor) => (targetLength === tokens ? t : tf.slice(t, [0, 0], [-1, tokens]));
       const hidden = maxAbs(a.hidden, cut(b.hidden));
       const logits = maxAbs(a.head, a.perToken ? cut(b.head) : b.head);
-      return { hidden, logits, probe: { rows, tokens, targetLength } };
+      return tf.stack([hidden, logits]); // [2]
     });
+    // Read asynchronously: backends without synchronous reads (webgpu in Node) work too.
+    const [hidden, logits] = Array.from(await maxes.data());
+    maxes.dispose();
+    return { hidden: hidden!, logits: logits!, probe: { rows, tokens, targetLength } };
   } finally {
     other.dispose();
   }

@@ -150,7 +150,7 @@ describe('export', () => {
     for (const head of HEAD_TYPES) {
       const m = createModel(tiny({ numLabels: 2 }), head, { seed: 7 });
       randomize(m);
-      const d = measureDrift(m, targetConfig(m.config, head, 'pytorch'));
+      const d = await measureDrift(m, targetConfig(m.config, head, 'pytorch'));
       expect(Number.isFinite(d.logits) && d.logits > 0, head).toBe(true);
       expect(d.hidden, head).toBeGreaterThan(0);
       m.dispose();

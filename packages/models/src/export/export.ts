@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import { createRng } from '@bigs/common';
 import {
   buildNameMap,
   CONFIG_NAME,
@@ -85,10 +85,9 @@ export interface ExportNotes {
 /** A fresh pooler as the official `_init_weights` makes it: weight ~ N(0, initializer_range), bias 0 (seeded). */
 function freshPooler(config: BiGSConfig, seed: number): { kernel: Float32Array; bias: Float32Array } {
   const H = config.hiddenSize;
-  const kernel = tf.tidy(
-    () => tf.randomNormal([H, H], 0, config.initializerRange, 'float32', seed).dataSync() as Float32Array, // [H, H]
-  );
-  return { kernel: Float32Array.from(kernel), bias: new Float32Array(H) };
+  const rng = createRng(seed);
+  const kernel = Float32Array.from({ length: H * H }, () => config.initializerRange * rng.normal()); // [H, H]
+  return { kernel, bias: new Float32Array(H) }; // bias [H]
 }
 
 /**
@@ -246,7 +245,7 @@ export async function exportModel(
   const differences = semanticsDifferences(model.config, model.headType, to);
   let drift: Drift | null = null;
   if (differences.length > 0) {
-    drift = measureDrift(model, targetConfig(model.config, model.headType, to));
+    drift = await measureDrift(model, targetConfig(model.config, model.headType, to));
     const why = describeMismatch(to, differences, drift);
     if (!options.allowSemanticsChange) {
       throw new SemanticsMismatchError(
@@ -258,6 +257,9 @@ export async function exportModel(
     }
   }
   await mkdir(dir, { recursive: true });
+  // Read every weight asynchronously first: backends without synchronous reads (webgpu in Node) then serve the
+  // dataSync of the tensor builders from the values cached here.
+  await Promise.all([...model.parameterMap().values()].map((p) => p.variable.data()));
   const notes: string[] = [];
   const files: string[] = [];
   if (to === 'pytorch') {
