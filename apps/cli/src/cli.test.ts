@@ -87,19 +87,19 @@ describe('bigs router and commands (in-process)', () => {
   it('a group with a default command takes flags directly (bigs predict --model ...)', async () => {
     const direct = await run(['predict', '--help']);
     expect(direct.code).toBe(0);
-    expect(direct.stdout).toContain('Usage: bigs predict run [flags]');
+    expect(direct.stdout).toContain('Usage: bigs predict [flags]');
     expect(direct.stdout).toContain('--model');
     const missing = await run(['predict', '--head', 'base']);
-    expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/^bigs predict run: error: missing required flag --model/);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^bigs predict: error: missing required flag --model/);
     const group = await run(['predict']);
     expect(group.stdout).toContain('no command: run');
     // Groups without a default still need the command word.
     expect((await run(['data', '--task', 'cola'])).stderr).toMatch(/unknown command "--task"/);
   });
-  it('flag errors are one line naming the flag, exit 1', async () => {
+  it('flag errors are one line naming the flag, exit 2 (a usage error)', async () => {
     const a = await run(['data', 'glue', '--task', 'nope', '--data-dir', GLUE, '--split', 'dev']);
-    expect(a.code).toBe(1);
+    expect(a.code).toBe(2);
     expect(a.stderr).toBe(
       'bigs data glue: error: --task must be one of cola|sst2|mrpc|qqp|stsb|mnli|qnli|rte|wnli|ax, got "nope"\n',
     );
@@ -110,7 +110,7 @@ describe('bigs router and commands (in-process)', () => {
     expect(
       (await run(['data', 'build-shards', '--input', 'x', '--out', 'y', '--max-seq-length', '1.5'])).stderr,
     ).toMatch(/--max-seq-length must be an integer, got "1.5"/);
-    expect((await run(['nope'])).code).toBe(1);
+    expect((await run(['nope'])).code).toBe(2);
   });
   it('STS-B floats and skip-malformed count on stderr', async () => {
     const s = await run(['data', 'glue', '--task', 'stsb', '--data-dir', GLUE, '--split', 'train']);

@@ -89,7 +89,10 @@ function sameValue(a: FlagValues[string] | undefined, b: FlagSpec['default']): b
  * @example
  * flagsToArgv(specs, { model: 'runs/m', quiet: true }); // ['--model', 'runs/m', '--quiet']
  */
-export function flagsToArgv(specs: readonly FlagSpec[], values: Readonly<FlagValues>): string[] {
+export function flagsToArgv(
+  specs: readonly FlagSpec[],
+  values: Readonly<Record<string, FlagValues[string] | undefined>>,
+): string[] {
   const out: string[] = [];
   for (const s of specs) {
     const v = values[s.name];

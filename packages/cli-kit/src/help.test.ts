@@ -41,6 +41,13 @@ describe('markdownReference', () => {
     expect(md).toContain('| `--model DIR` | required | Model &lt;dir&gt;. |');
     expect(md).toContain('| `--top-k K` | 5 | Candidates \\| per mask. |');
     expect(md).toContain('| `--config FILE` |');
+    const choice = markdownReference({
+      usage: 'pnpm x',
+      summary: 's',
+      flags: [{ name: 'k', type: 'string', choices: ['a', 'b'], description: 'd' }],
+    });
+    expect(choice.startsWith('## `pnpm x` {#pnpm-x}')).toBe(true);
+    expect(choice).toContain('| `--k a\\|b` |');
   });
 });
 

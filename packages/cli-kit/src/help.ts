@@ -93,7 +93,7 @@ export function mdCell(text: string): string {
  */
 export function markdownReference(cmd: CommandSpec, level = 2): string {
   const words = cmd.positionals ? ` [${cmd.positionals.name}...]` : '';
-  const anchor = cmd.usage.replace(/^pnpm /, '').replace(/\s+/g, '-');
+  const anchor = cmd.usage.replace(/\s+/g, '-');
   const out = [
     `${'#'.repeat(level)} \`${cmd.usage}\` {#${anchor}}`,
     '',
@@ -115,7 +115,8 @@ export function markdownReference(cmd: CommandSpec, level = 2): string {
       .filter((n) => n !== 'required')
       .map((n) => ` (${n})`)
       .join('')}`;
-    out.push(`| \`${flagUsage(s)}\` | ${mdCell(def)} | ${mdCell(desc)} |`);
+    // A pipe splits a table cell even inside a code span: escaped.
+    out.push(`| \`${flagUsage(s).replace(/\|/g, '\\|')}\` | ${mdCell(def)} | ${mdCell(desc)} |`);
   }
   if (cmd.details) out.push('', '```text', cmd.details, '```');
   return `${out.join('\n')}\n`;

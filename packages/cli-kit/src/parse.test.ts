@@ -44,6 +44,10 @@ describe('parseArgv: one grammar', () => {
       'learning-rate': 0.001,
     });
     expect(parseArgv(SPECS, ['--offset', '-2']).values.offset).toBe(-2);
+    expect(parseArgv(SPECS, ['--max_steps=4', '--no-whole_word_mask']).values).toEqual({
+      'max-steps': 4,
+      'whole-word-mask': false,
+    });
     expect(() => parseArgv(SPECS, ['--max-steps', '0'])).toThrow(
       '--max-steps must be an integer >= 1, got "0"',
     );

@@ -28,6 +28,8 @@ function lookupFlag(
     const base = lookupFlag(byName, aliases, name.slice(3));
     if (base && base.spec.type === 'boolean') return { ...base, negated: true };
   }
+  // HF scripts spell flags in snake_case (`--learning_rate`): the same flag.
+  if (name.includes('_')) return lookupFlag(byName, aliases, name.replace(/_/g, '-'));
   return null;
 }
 
@@ -42,7 +44,7 @@ const isFlagWord = (w: string) => w.startsWith('--') && w.length > 2;
 
 /**
  * Parse `argv` (after the command words) against a command's flags — the one grammar of every command:
- * `--flag value` and `--flag=value`; booleans as `--flag`, `--flag=true|false` and `--no-flag`; `strings` flags
+ * `--flag value` and `--flag=value` (`--flag_name` = `--flag-name`, as HF scripts write them); booleans as `--flag`, `--flag=true|false` and `--no-flag`; `strings` flags
  * take every following word up to the next `--flag`; `-h` is `--help`. With `positionals`, other words (and
  * every word after `--`) are collected in order; without, a bare `--` is skipped (`pnpm x -- --flag`) and any
  * other word is an error. Unknown flags, missing and bad values throw a {@link UsageError} naming the flag;

@@ -61,12 +61,12 @@ describe('bigs analyze --text', () => {
   it('an empty or blank --text (or --text-file) is an error', async () => {
     for (const text of ['', ' \n ']) {
       const r = await cli([...base(join(dir, 'e')), '--text', text]);
-      expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/^bigs analyze run: error: --text is empty/);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^bigs analyze: error: --text is empty/);
     }
     writeFileSync(join(dir, 'empty.txt'), '\n');
     const f = await cli([...base(join(dir, 'e')), '--text-file', join(dir, 'empty.txt')]);
-    expect(f.code).toBe(1);
+    expect(f.code).toBe(2);
     expect(f.stderr).toMatch(/--text-file .*empty\.txt is empty/);
     const both = await cli([...base(join(dir, 'e')), '--text', 'a', '--text-file', join(dir, 'empty.txt')]);
     expect(both.stderr).toMatch(/--text or --text-file, not both/);

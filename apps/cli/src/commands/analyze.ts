@@ -173,6 +173,7 @@ const analyzeRun: Command = {
     },
     {
       name: 'tokenizer',
+      deprecatedAliases: ['vocab', 'tokenizer-name'],
       type: 'string',
       placeholder: 'PATH',
       description: 'Tokenizer dir/file (default: the model dir, else the embedded one).',

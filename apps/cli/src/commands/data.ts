@@ -47,19 +47,20 @@ function lineWriter(io: CliIO): { line(s: string): void; flush(): void } {
 }
 
 async function tokenizerFrom(flags: ParsedFlags): Promise<BertTokenizer> {
-  const path = (flags.vocab as string | undefined) ?? join(embeddedCorpusDir(), 'tokenizer', 'vocab.txt');
+  const path = (flags.tokenizer as string | undefined) ?? join(embeddedCorpusDir(), 'tokenizer', 'vocab.txt');
   try {
     return await loadTokenizer(path, flags.cased ? { lowercase: false, stripAccents: false } : {});
   } catch (e) {
-    throw new UsageError(`--vocab ${path}: ${(e as Error).message}`);
+    throw new UsageError(`--tokenizer ${path}: ${(e as Error).message}`);
   }
 }
 
 const vocabFlags = [
   {
-    name: 'vocab',
+    name: 'tokenizer',
     type: 'string' as const,
-    placeholder: 'FILE',
+    placeholder: 'PATH',
+    deprecatedAliases: ['vocab', 'tokenizer-name'],
     description:
       'vocab.txt, tokenizer.json, or a directory holding one (default: the embedded 8k-word tokenizer).',
   },
@@ -245,7 +246,7 @@ const buildShardsCmd: Command = {
           shortSeqProb: p,
           twoSegments: Boolean(flags['two-segments']),
           sequencesPerShard: flags['sequences-per-shard'] as number,
-          build: { inputs, vocab: flags.vocab ?? 'embedded', format: flags.format },
+          build: { inputs, vocab: flags.tokenizer ?? 'embedded', format: flags.format },
           progressEvery: 1000,
           onProgress: (s) =>
             io.stderr(
@@ -294,7 +295,7 @@ const stats: Command = {
       return 0;
     }
     if (flags.input === undefined) throw new UsageError('give --input FILE... or --shards DIR');
-    const tok = flags.vocab !== undefined ? await tokenizerFrom(flags) : null;
+    const tok = flags.tokenizer !== undefined ? await tokenizerFrom(flags) : null;
     const s = { documents: 0, paragraphs: 0, sentences: 0, characters: 0, tokens: null as number | null };
     if (tok) s.tokens = 0;
     await withUtf8Hint(async () => {

@@ -179,7 +179,7 @@ describe('bigs predict (spawned)', () => {
       ];
       // The first case through a real process (exit code, one line on stderr); the rest in-process (fast).
       const r = i === 0 ? spawnCli(args) : await run(args);
-      expect(r.code).toBe(1);
+      expect(r.code).toBe(2);
       expect(r.stderr).toMatch(re);
       expect(r.stderr.split('\n').filter((l) => l.includes('error:')).length).toBe(1);
     }
@@ -207,7 +207,7 @@ describe('bigs predict (spawned)', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
       new RegExp(
-        `^bigs predict run: error: ${broken}/config\\.json: missing architecture field 'hidden_size' \\([^\\n]*\\n$`,
+        `^bigs predict: error: ${broken}/config\\.json: missing architecture field 'hidden_size' \\([^\\n]*\\n$`,
       ),
     );
   });
@@ -223,8 +223,8 @@ describe('bigs predict (spawned)', () => {
       '--out',
       join(dir, 'x.json'),
     ]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`bigs predict run: error: --model ${gone}: does not exist\n`);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`bigs predict: error: --model ${gone}: does not exist\n`);
     expect(existsSync(join(dir, 'x.json'))).toBe(false);
   });
 });

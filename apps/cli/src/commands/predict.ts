@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   type AnyBiGSModel,
   type BiGSConfig,
@@ -11,8 +12,12 @@ import {
 } from '@bigs/models';
 import { BACKEND_REQUESTS, type BackendRequest, initEngine } from '@bigs/ssm-kernels';
 import * as tf from '@tensorflow/tfjs';
-import type { CliIO, Command, CommandGroup, ParsedFlags } from '../router.js';
+import type { CliIO, Command, CommandGroup, FlagSpec, ParsedFlags } from '../router.js';
 import { UsageError } from '../router.js';
+import { classifyCommands } from './classify.js';
+import { embedCommands } from './embed.js';
+import { fillMaskCommands } from './fill-mask.js';
+import { textCommandFlags } from './text-io.js';
 
 const HEADS = ['base', 'masked-lm', 'sequence-classification'] as const;
 type PredictHead = (typeof HEADS)[number];
@@ -163,11 +168,65 @@ export function predict(
   return result;
 }
 
+/** The head a model directory was saved with (config.json `architectures`): masked-lm, sequence-classification or base. */
+export function savedHead(dir: string): PredictHead {
+  let arch = '';
+  try {
+    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { architectures?: unknown };
+    arch = Array.isArray(config.architectures) ? String(config.architectures[0] ?? '') : '';
+  } catch {
+    // no readable config.json: the pipeline's loader reports it
+  }
+  if (arch.endsWith('ForMaskedLM')) return 'masked-lm';
+  if (arch.endsWith('ForSequenceClassification')) return 'sequence-classification';
+  return 'base';
+}
+
+/**
+ * `bigs predict --text`: texts in, named answers out, by the model's head — masked-lm: fill-mask (top-k tokens per
+ * [MASK]); sequence-classification: labels with scores; base: embeddings. The same as `bigs fill-mask`, `bigs
+ * classify` and `bigs embed`, with their defaults.
+ */
+async function runText(flags: ParsedFlags, io: CliIO): Promise<number> {
+  if (flags.inputs !== undefined || flags.out !== undefined) {
+    throw new UsageError(
+      '--text reads TEXT arguments, --input FILE or stdin and prints the answers; --inputs/--out are for token ids without --text',
+    );
+  }
+  const dir = flags.model as string;
+  if (!existsSync(dir)) throw new UsageError(`--model ${dir}: does not exist`);
+  const head = (flags.head as PredictHead | undefined) ?? savedHead(dir);
+  const group =
+    head === 'masked-lm'
+      ? fillMaskCommands
+      : head === 'sequence-classification'
+        ? classifyCommands
+        : embedCommands;
+  const cmd = group.commands[0]!;
+  const defaults = Object.fromEntries(
+    cmd.flags.filter((f) => f.default !== undefined).map((f) => [f.name, f.default]),
+  );
+  const known = new Set(cmd.flags.map((f) => f.name));
+  const own = Object.fromEntries(Object.entries(flags).filter(([k]) => k === '_' || known.has(k)));
+  return (await cmd.run({ ...defaults, ...own }, io)) ?? 0;
+}
+
 async function run(flags: ParsedFlags, io: CliIO): Promise<number> {
+  if (flags.text) return runText(flags, io);
+  const words = (flags._ as string[] | undefined) ?? [];
+  if (words.length > 0)
+    throw new UsageError(
+      `TEXT arguments ("${words[0]}") need --text (without it, --inputs FILE.json holds token ids)`,
+    );
+  if (flags.inputs === undefined || flags.out === undefined) {
+    throw new UsageError(
+      'give --inputs FILE.json (token ids) and --out FILE.json, or --text with TEXT arguments',
+    );
+  }
   const dir = flags.model as string;
   const inputsPath = flags.inputs as string;
   const outPath = flags.out as string;
-  const head = flags.head as PredictHead;
+  const head = (flags.head as PredictHead | undefined) ?? 'base';
   const batchSize = flags['batch-size'] as number;
   if (batchSize < 1) throw new UsageError(`--batch-size must be >= 1, got ${batchSize}`);
   if (!existsSync(dir)) throw new UsageError(`--model ${dir}: does not exist`);
@@ -201,11 +260,73 @@ async function run(flags: ParsedFlags, io: CliIO): Promise<number> {
   return 0;
 }
 
+/** Text-mode flags (shared with bigs fill-mask / classify / embed) that predict does not already have. */
+const TEXT_FLAGS: FlagSpec[] = textCommandFlags({ pair: true })
+  .filter((f) => !['model', 'backend', 'batch-size'].includes(f.name))
+  .map((f) => ({ ...f, description: `With --text: ${f.description}` }));
+
+const PREDICT_FLAGS: FlagSpec[] = [
+  { name: 'model', type: 'string', required: true, placeholder: 'DIR', description: 'Model directory.' },
+  {
+    name: 'text',
+    type: 'boolean',
+    description:
+      "Text in, answers out: tokenize TEXT arguments / --input / stdin with the model's tokenizer ([CLS]/[SEP] added) and print named answers by the head — masked-lm: the top-k tokens of each [MASK]; sequence-classification: labels with scores; base: embeddings.",
+  },
+  {
+    name: 'inputs',
+    type: 'string',
+    placeholder: 'FILE.json',
+    description: 'Without --text: tokenised inputs.',
+  },
+  { name: 'out', type: 'string', placeholder: 'FILE.json', description: 'Without --text: output file.' },
+  {
+    name: 'head',
+    type: 'string',
+    choices: HEADS,
+    defaultText: "base; with --text the model's own (config.json architectures)",
+    description: 'Which outputs to compute.',
+  },
+  {
+    name: 'backend',
+    type: 'string',
+    choices: BACKEND_REQUESTS,
+    default: 'auto',
+    description: 'TensorFlow.js backend (auto prefers tfjs-node when installed).',
+  },
+  {
+    name: 'kernel-length',
+    type: 'string',
+    choices: ['input', 'max_position'],
+    description:
+      "Without --text: override the model's length semantics (input = any L <= P; max_position = L must be P).",
+  },
+  {
+    name: 'batch-size',
+    type: 'integer',
+    default: 32,
+    min: 1,
+    placeholder: 'N',
+    description: 'Rows per forward pass.',
+  },
+  {
+    name: 'top-k',
+    type: 'integer',
+    min: 1,
+    placeholder: 'K',
+    description: 'With --text: candidates per [MASK] (default 5), or labels per input (default all).',
+  },
+  ...TEXT_FLAGS,
+];
+
 const predictRun: Command = {
   name: 'run',
-  summary: 'Run a saved model on tokenised inputs and write its outputs as JSON.',
+  summary:
+    'Run a saved model on tokenised inputs and write its outputs as JSON, or with --text on texts, printing named answers.',
   details:
-    'Inputs: {"input_ids": [[...], ...], "attention_mask": [[...]], "token_type_ids": [[...]]} (rows of equal\n' +
+    'With --text: pnpm --silent bigs predict --text --model runs/pretrain-tiny "the old [MASK] told a story" (a table on a\n' +
+    "terminal, JSON lines with --json), as bigs fill-mask / classify / embed by the model's head.\n" +
+    'Without --text, inputs: {"input_ids": [[...], ...], "attention_mask": [[...]], "token_type_ids": [[...]]} (rows of equal\n' +
     'length; only input_ids is required). Output: {"name": {"shape": [...], "data": [row-major floats]}}:\n' +
     '  base: last_hidden_state [B, L, H] and hidden_states (embeddings + one per layer)\n' +
     '  masked-lm: logits [B, L, V]\n' +
@@ -213,51 +334,15 @@ const predictRun: Command = {
     'The model directory holds config.json and model.safetensors or flax_model.msgpack. Flax weights need\n' +
     'inputs of length exactly max_position_embeddings unless --kernel-length input. The output file is\n' +
     'written atomically.',
-  flags: [
-    { name: 'model', type: 'string', required: true, placeholder: 'DIR', description: 'Model directory.' },
-    {
-      name: 'inputs',
-      type: 'string',
-      required: true,
-      placeholder: 'FILE.json',
-      description: 'Tokenised inputs.',
-    },
-    { name: 'out', type: 'string', required: true, placeholder: 'FILE.json', description: 'Output file.' },
-    {
-      name: 'head',
-      type: 'string',
-      choices: HEADS,
-      default: 'base',
-      description: 'Which outputs to compute.',
-    },
-    {
-      name: 'backend',
-      type: 'string',
-      choices: BACKEND_REQUESTS,
-      default: 'auto',
-      description: 'TensorFlow.js backend (auto prefers tfjs-node when installed).',
-    },
-    {
-      name: 'kernel-length',
-      type: 'string',
-      choices: ['input', 'max_position'],
-      description: "Override the model's length semantics (input = any L <= P; max_position = L must be P).",
-    },
-    {
-      name: 'batch-size',
-      type: 'integer',
-      default: 32,
-      placeholder: 'N',
-      description: 'Rows per forward pass.',
-    },
-  ],
+  positionals: { name: 'TEXT', description: 'With --text: texts to answer (one input each).' },
+  flags: PREDICT_FLAGS,
   run,
 };
 
 /** `bigs predict …` */
 export const predictCommands: CommandGroup = {
   name: 'predict',
-  summary: 'Run a model (@bigs/models) on tokenised inputs.',
+  summary: 'Run a model (@bigs/models) on tokenised inputs, or on texts with --text.',
   commands: [predictRun],
   defaultCommand: 'run',
 };

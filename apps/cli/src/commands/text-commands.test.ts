@@ -116,21 +116,21 @@ describe('bigs fill-mask (spawned)', () => {
       ['fill-mask', '--model', MLM, '--backend', 'cpu'],
       'the [MASK] ran\nno mask here\n',
     );
-    expect(none.code).toBe(1);
+    expect(none.code).toBe(2);
     expect(none.stderr).toBe(
-      'bigs fill-mask run: error: stdin:2 has no [MASK] token ("no mask here"); put [MASK] where the word to predict goes\n',
+      'bigs fill-mask: error: stdin:2 has no [MASK] token ("no mask here"); put [MASK] where the word to predict goes\n',
     );
     const head = await run(['fill-mask', '--model', CLS, 'a [MASK]', '--backend', 'cpu']);
-    expect(head.code).toBe(1);
+    expect(head.code).toBe(2);
     expect(head.stderr.trim().split('\n')).toHaveLength(1);
     expect(head.stderr).toMatch(
-      /^bigs fill-mask run: error: fill-mask: .*cls has no masked-LM head \(cls\.predictions\.\*\): .*\(architectures: BiGSForSequenceClassification\); fill-mask needs a masked-LM model/,
+      /^bigs fill-mask: error: fill-mask: .*cls has no masked-LM head \(cls\.predictions\.\*\): .*\(architectures: BiGSForSequenceClassification\); fill-mask needs a masked-LM model/,
     );
   });
 
   it('in-process: no input, both arguments and --input, a missing model dir, pairs refused, --help', async () => {
     expect((await run(['fill-mask', '--model', MLM])).stderr).toBe(
-      'bigs fill-mask run: error: no input: give TEXT arguments, --input FILE, or pipe lines on stdin\n',
+      'bigs fill-mask: error: no input: give TEXT arguments, --input FILE, or pipe lines on stdin\n',
     );
     expect((await run(['fill-mask', 'a [MASK]', '--model', MLM, '--input', 'x.txt'])).stderr).toMatch(
       /give the texts as TEXT arguments or with --input FILE, not both/,
@@ -142,11 +142,11 @@ describe('bigs fill-mask (spawned)', () => {
       ['fill-mask', '--model', MLM, '--backend', 'cpu'],
       '{"text": "a [MASK]", "pair": "b"}\n',
     );
-    expect(pair.stderr).toBe('bigs fill-mask run: error: stdin:1: fill-mask takes single texts, not pairs\n');
+    expect(pair.stderr).toBe('bigs fill-mask: error: stdin:1: fill-mask takes single texts, not pairs\n');
     const bad = await run(['fill-mask', '--model', MLM, '--backend', 'cpu'], '{"txt": "a [MASK]"}\n');
     expect(bad.stderr).toMatch(/stdin:1: a JSON line must be an object with a string field "text"/);
     const help = await run(['fill-mask', '--help']);
-    expect(help.stdout).toMatch(/^Usage: bigs fill-mask run \[flags\] \[TEXT\.\.\.\]/);
+    expect(help.stdout).toMatch(/^Usage: bigs fill-mask \[flags\] \[TEXT\.\.\.\]/);
     expect(help.stdout).toContain('--top-k K');
     const all = await run(['--help']);
     for (const g of ['fill-mask run', 'classify run', 'embed run']) expect(all.stdout).toContain(g);
@@ -203,10 +203,10 @@ describe('bigs classify (spawned)', () => {
       '--backend',
       'cpu',
     ]);
-    expect(refused.code).toBe(1);
+    expect(refused.code).toBe(2);
     expect(refused.stdout).toBe('');
     expect(refused.stderr).toMatch(
-      /^bigs classify run: error: argument 2 is 42 tokens long \(\[CLS\]\/\[SEP\] included\), more than the max length 24 \("word word .*"\); shorten it, or pass --truncation truncate\n$/,
+      /^bigs classify: error: argument 2 is 42 tokens long \(\[CLS\]\/\[SEP\] included\), more than the max length 24 \("word word .*"\); shorten it, or pass --truncation truncate\n$/,
     );
     const noHead = await run(['classify', '--model', MLM, 'x', '--backend', 'cpu']);
     expect(noHead.stderr).toMatch(
@@ -235,5 +235,59 @@ describe('bigs embed (spawned)', () => {
     expect((await run(['embed', '--model', MLM, '--input', join(dir, 'none.txt')])).stderr).toMatch(
       /--input .*none\.txt: no such file/,
     );
+  });
+});
+
+describe('bigs predict --text (in-process)', () => {
+  it("answers by the model's head: fill-mask for a masked-LM model, labels for a classifier; --json equals the pipeline", async () => {
+    const text = 'the old [MASK] told a story';
+    const fill = await pipeline('fill-mask', MLM);
+    const mlm = await run(['predict', '--text', '--model', MLM, text, '--json', '--backend', 'cpu']);
+    expect(mlm.stderr).toBe('');
+    expect(mlm.code).toBe(0);
+    expect(jsonLines(mlm.stdout)).toEqual([await fill(text)]); // top-k 5, as bigs fill-mask
+    const table = await run(['predict', '--text', '--model', MLM, text, '--top-k', '2', '--backend', 'cpu']);
+    expect(table.stdout.split('\n')[1]).toMatch(/^#\s+token\s+score\s+sequence$/);
+    expect(table.stdout.split('\n').filter((l) => /^\d\s/.test(l))).toHaveLength(2);
+    fill.dispose();
+
+    const classify = await pipeline('text-classification', CLS);
+    const cls = await run(
+      ['predict', '--text', '--model', CLS, '--json', '--backend', 'cpu'],
+      'a gripping tale\n',
+    );
+    expect(cls.code).toBe(0);
+    expect(jsonLines(cls.stdout)).toEqual(await classify(['a gripping tale'], { topK: 'all' }));
+    expect(['negative', 'positive']).toContain(jsonLines(cls.stdout)[0].label);
+    classify.dispose();
+
+    // --head picks another answer: embeddings of the masked-LM model's encoder
+    const emb = await run([
+      'predict',
+      '--text',
+      '--head',
+      'base',
+      '--model',
+      MLM,
+      'a b',
+      '--json',
+      '--backend',
+      'cpu',
+    ]);
+    expect(jsonLines(emb.stdout)[0].embedding).toHaveLength(8);
+  });
+
+  it('usage errors: TEXT without --text, --text with --inputs, no [MASK]', async () => {
+    const words = await run(['predict', '--model', MLM, 'some text']);
+    expect(words.code).toBe(2);
+    expect(words.stderr).toBe(
+      'bigs predict: error: TEXT arguments ("some text") need --text (without it, --inputs FILE.json holds token ids)\n',
+    );
+    const mixed = await run(['predict', '--text', '--model', MLM, '--inputs', 'x.json', 'a']);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toMatch(/^bigs predict: error: --text reads TEXT arguments/);
+    const none = await run(['predict', '--text', '--model', MLM, 'no mask here', '--backend', 'cpu']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^bigs predict: error: argument 1 has no \[MASK\] token/);
   });
 });

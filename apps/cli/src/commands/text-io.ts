@@ -59,6 +59,7 @@ export function textCommandFlags(options: { pair: boolean }): FlagSpec[] {
     },
     {
       name: 'tokenizer',
+      deprecatedAliases: ['vocab', 'tokenizer-name'],
       type: 'string',
       placeholder: 'PATH',
       description: "Tokenizer dir, tokenizer.json or vocab.txt (default: the model dir's own).",
