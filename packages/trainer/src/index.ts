@@ -15,7 +15,6 @@ export {
   removeStaleTemporaries,
   writeCheckpointAtomic,
 } from './checkpoint/checkpoint-dir.js';
-export type { HostTensor } from './checkpoint/host-tensor.js';
 export { DEFAULT_MODEL_FILE, loadModuleWeights, saveModuleWeights } from './checkpoint/model-weights.js';
 export {
   checkOutputDir,
@@ -109,7 +108,7 @@ export {
   accuracy,
   averageRanks,
   f1Score,
-  type GlueTask,
+  type GlueMetricTask,
   glueMetrics,
   matthewsCorrelation,
   pearson,

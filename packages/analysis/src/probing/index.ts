@@ -2,10 +2,10 @@ export { type AlignedSentence, alignWords, poolWords, type WordPooling } from '.
 export { type ConlluSentence, type ConlluWord, parseConllu, readConllu, treeDepths } from './conllu.js';
 export { probingPlot } from './plots.js';
 export {
-  accuracy,
   type LinearProbe,
   type ProbeTrainOptions,
   predictProbe,
+  probeAccuracy,
   trainLinearProbe,
 } from './probe.js';
 export {

@@ -156,10 +156,10 @@ export function predictProbe(probe: LinearProbe, x: Float32Array): Int32Array {
   return out;
 }
 
-/** Fraction of equal entries. */
-export function accuracy(pred: ArrayLike<number>, gold: ArrayLike<number>): number {
+/** A probe's accuracy: the fraction of equal entries (NaN when there are none; the GLUE `accuracy` of `@bigs/trainer` throws instead). */
+export function probeAccuracy(pred: ArrayLike<number>, gold: ArrayLike<number>): number {
   if (pred.length !== gold.length)
-    throw new Error(`accuracy: ${pred.length} predictions vs ${gold.length} labels`);
+    throw new Error(`probeAccuracy: ${pred.length} predictions vs ${gold.length} labels`);
   if (gold.length === 0) return Number.NaN;
   let ok = 0;
   for (let i = 0; i < gold.length; i++) if (pred[i] === gold[i]) ok++;

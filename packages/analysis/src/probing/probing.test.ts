@@ -4,7 +4,7 @@ import { parseXml, tinyModel, tinyTokenizer, useCpu } from '../test-helpers.js';
 import { alignWords, poolWords } from './align.js';
 import { parseConllu } from './conllu.js';
 import { probingPlot } from './plots.js';
-import { accuracy, predictProbe, trainLinearProbe } from './probe.js';
+import { predictProbe, probeAccuracy, trainLinearProbe } from './probe.js';
 import { probeModel } from './probing.js';
 
 beforeAll(useCpu);
@@ -53,7 +53,7 @@ describe('trainLinearProbe', () => {
       for (let k = 0; k < D; k++) x[i * D + k] = centers[y[i]!]![k]! + 0.4 * rng.normal();
     }
     const p = trainLinearProbe(x.subarray(0, 240 * D), y.subarray(0, 240), D, C, { epochs: 20, seed: 1 });
-    expect(accuracy(predictProbe(p, x.subarray(240 * D)), y.subarray(240))).toBeGreaterThan(0.95);
+    expect(probeAccuracy(predictProbe(p, x.subarray(240 * D)), y.subarray(240))).toBeGreaterThan(0.95);
     const q = trainLinearProbe(x.subarray(0, 240 * D), y.subarray(0, 240), D, C, { epochs: 20, seed: 1 });
     expect(Array.from(q.weights)).toEqual(Array.from(p.weights));
     expect(() => trainLinearProbe(x, y.subarray(0, 5), D, C)).toThrow(/y has 5 labels but x has 300 rows/);

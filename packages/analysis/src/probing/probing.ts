@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { modelBlocks } from '../kernels/extract.js';
 import { type AlignedSentence, alignWords, poolWords, type WordPooling } from './align.js';
 import { type ConlluSentence, treeDepths } from './conllu.js';
-import { accuracy, type ProbeTrainOptions, predictProbe, trainLinearProbe } from './probe.js';
+import { type ProbeTrainOptions, predictProbe, probeAccuracy, trainLinearProbe } from './probe.js';
 
 /** Token-level probing tasks. `depth`: distance to the root via HEAD, capped at `maxDepth` (class "≥ maxDepth"). */
 export type ProbeTask = 'upos' | 'depth';
@@ -272,7 +272,7 @@ function probeTask(
   const maj = freq.indexOf(Math.max(...freq));
   const majority = {
     label: names[maj]!,
-    devAccuracy: accuracy(new Int32Array(yDev.length).fill(maj), yDev),
+    devAccuracy: probeAccuracy(new Int32Array(yDev.length).fill(maj), yDev),
   };
   const layerResults: LayerProbeResult[] = [];
   d.layers.forEach((layer, li) => {
@@ -284,8 +284,8 @@ function probeTask(
     });
     layerResults.push({
       layer,
-      trainAccuracy: accuracy(predictProbe(probe, xTrain), yTrain),
-      devAccuracy: accuracy(predictProbe(probe, xDev), yDev),
+      trainAccuracy: probeAccuracy(predictProbe(probe, xTrain), yTrain),
+      devAccuracy: probeAccuracy(predictProbe(probe, xDev), yDev),
     });
     options.onProgress?.(`probe ${task}: layer ${layer} done`);
   });

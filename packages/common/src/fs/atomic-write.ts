@@ -10,11 +10,11 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** What can be written: text (UTF-8), bytes, or a sequence of byte chunks written one after another. */
-export type FileContent = string | Uint8Array | Iterable<Uint8Array>;
+export type AtomicWriteContent = string | Uint8Array | Iterable<Uint8Array>;
 
 const encoder = new TextEncoder();
 
-function chunks(content: FileContent): Iterable<Uint8Array> {
+function chunks(content: AtomicWriteContent): Iterable<Uint8Array> {
   if (typeof content === 'string') return [encoder.encode(content)];
   if (content instanceof Uint8Array) return [content];
   return content;
@@ -31,7 +31,7 @@ function tempPathFor(path: string): string {
  * @example
  * await writeFileAtomic('run/config.json', `${JSON.stringify({ a: 1 })}\n`);
  */
-export async function writeFileAtomic(path: string, content: FileContent): Promise<void> {
+export async function writeFileAtomic(path: string, content: AtomicWriteContent): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = tempPathFor(path);
   let ok = false;
@@ -56,7 +56,7 @@ export async function writeFileAtomic(path: string, content: FileContent): Promi
  * @example
  * writeFileAtomicSync('out/manifest.json', [new TextEncoder().encode('{}')]);
  */
-export function writeFileAtomicSync(path: string, content: FileContent): void {
+export function writeFileAtomicSync(path: string, content: AtomicWriteContent): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = tempPathFor(path);
   const fd = openSync(tmp, 'w');

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { Module } from '@bigs/gated-blocks';
+import type { HostTensor } from '@bigs/models';
 import { readSafetensors, writeSafetensors } from '@bigs/models';
 import * as tf from '@tensorflow/tfjs';
-import type { HostTensor } from './host-tensor.js';
 
 /** File name used by the default model saver (when no `saveModel` callback is given). */
 export const DEFAULT_MODEL_FILE = 'model.safetensors';

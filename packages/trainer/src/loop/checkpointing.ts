@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@bigs/common';
 import type { Module } from '@bigs/gated-blocks';
+import type { HostTensor } from '@bigs/models';
 import { readSafetensors, writeSafetensors } from '@bigs/models';
 import { pruneCheckpoints, writeCheckpointAtomic } from '../checkpoint/checkpoint-dir.js';
-import type { HostTensor } from '../checkpoint/host-tensor.js';
 import { loadModuleWeights, saveModuleWeights } from '../checkpoint/model-weights.js';
 import {
   OPTIMIZER_FILE,

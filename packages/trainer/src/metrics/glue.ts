@@ -142,8 +142,8 @@ export function spearman(x: Num, y: Num): number {
   return pearson(averageRanks(x), averageRanks(y));
 }
 
-/** GLUE task names (HF `glue` config names). */
-export type GlueTask =
+/** GLUE task names the metrics know (HF `glue` metric config names, including `mnli_mismatched`). */
+export type GlueMetricTask =
   | 'cola'
   | 'sst2'
   | 'mrpc'
@@ -163,7 +163,7 @@ export type GlueTask =
  * @example
  * glueMetrics('mrpc', [1, 0, 1], [1, 0, 0]); // { accuracy: 0.6667, f1: 0.6667 }
  */
-export function glueMetrics(task: GlueTask, predictions: Num, labels: Num): Record<string, number> {
+export function glueMetrics(task: GlueMetricTask, predictions: Num, labels: Num): Record<string, number> {
   switch (task) {
     case 'cola':
       return { matthews_correlation: matthewsCorrelation(predictions, labels) };

@@ -1,7 +1,7 @@
 import type { Module, Parameter } from '@bigs/gated-blocks';
+import type { HostTensor } from '@bigs/models';
 import { adamwUpdate } from '@bigs/ssm-kernels';
 import * as tf from '@tensorflow/tfjs';
-import type { HostTensor } from '../checkpoint/host-tensor.js';
 import { type ParamGroupConfig, type ResolvedParam, resolveParamGroups } from './param-groups.js';
 
 /** AdamW hyper-parameters plus parameter-group config. */
