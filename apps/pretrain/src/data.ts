@@ -325,12 +325,17 @@ async function writeShards(
   train.finish(stats);
 }
 
-/** Build (or reuse) shard sets for corpus inputs; open prebuilt ones; open HDF5 shards. */
-export async function prepareData(o: DataOptions): Promise<PreparedData> {
-  const pipeTok = fromBertTokenizer(o.tokenizer);
-  const vocab = vocabInfoOf(pipeTok);
-  const L = o.seqLength;
-  const embedded = o.trainFiles === undefined;
+/** What building the shard sets of a run needs besides its options. */
+interface ShardContext {
+  pipeTok: ReturnType<typeof fromBertTokenizer>;
+  vocab: ReturnType<typeof vocabInfoOf>;
+  /** The training inputs are the embedded corpus. */
+  embedded: boolean;
+  invalidUtf8: 'error' | 'replace';
+}
+
+/** The training inputs: `--train-files`, else the embedded texts of `--corpus`; every path must exist. */
+function trainPathsOf(o: DataOptions): string[] {
   if (o.trainFiles && o.corpus) throw new Error('--corpus and --train-files exclude each other; give one');
   let trainPaths: string[];
   try {
@@ -341,84 +346,118 @@ export async function prepareData(o: DataOptions): Promise<PreparedData> {
   for (const p of [...trainPaths, ...(o.validationFiles ?? [])]) {
     if (!existsSync(p)) throw new Error(`--train-files/--validation-files: ${p} does not exist`);
   }
-  const pct = o.validationFiles ? 0 : o.validationSplitPercentage;
-  const invalidUtf8 = o.invalidUtf8 ?? 'error';
+  return trainPaths;
+}
 
+/** The cache key of a tokenized shard set: inputs, tokenizer, length, seed, split and UTF-8 handling. */
+function cacheKey(o: DataOptions, paths: string[], split: number, invalidUtf8: 'error' | 'replace'): string {
+  return JSON.stringify({
+    v: 1,
+    files: fileFingerprint(paths),
+    vocab: vocabHash(o.tokenizer),
+    L: o.seqLength,
+    seed: o.seed,
+    split,
+    ...(invalidUtf8 === 'replace' ? { utf8: 'replace' } : {}),
+  });
+}
+
+/** A prebuilt shard set must match the tokenizer and fit `--max-seq-length`. */
+function checkShardSet(set: ShardSet, what: string, vocabSize: number, L: number): void {
+  if (set.vocab.vocabSize !== vocabSize) {
+    throw new Error(
+      `${what}: shards were built with a ${set.vocab.vocabSize}-token vocabulary, the tokenizer has ${vocabSize} (pass the matching --tokenizer)`,
+    );
+  }
+  if (set.maxSeqLength > L) {
+    throw new Error(
+      `${what}: shards hold sequences of up to ${set.maxSeqLength} tokens, longer than --max-seq-length ${L}`,
+    );
+  }
+}
+
+/** Shard set for a list of inputs: a prebuilt dir as is (unless it must be split), else tokenized (cached). */
+async function shardSetFor(
+  o: DataOptions,
+  c: ShardContext,
+  paths: string[],
+  name: 'train' | 'validation',
+  split: number,
+): Promise<ShardSet> {
+  const L = o.seqLength;
+  const only = paths.length === 1 ? (paths[0] as string) : null;
+  if (only && isShardDir(only) && split === 0) {
+    const set = ShardSet.open(only);
+    checkShardSet(set, `--${name}-files ${only}`, c.vocab.vocabSize, L);
+    return set;
+  }
+  const dir = join(o.dataDir, name);
+  const valDir = split > 0 ? join(o.dataDir, 'validation') : null;
+  const k = cacheKey(o, paths, split, c.invalidUtf8);
+  if (cached(dir, k) && (!valDir || cached(valDir, k))) {
+    o.log(`reusing tokenized data in ${o.dataDir}`);
+    return ShardSet.open(dir);
+  }
+  const t0 = Date.now();
+  const st = { documents: 0, sentences: 0, tokens: 0 };
+  const embeddedTrain = c.embedded && name === 'train';
+  let seqs: AsyncIterable<PackedSequence> | Iterable<PackedSequence>;
+  if (only && isShardDir(only)) {
+    const src = ShardSet.open(only);
+    checkShardSet(src, `--${name}-files ${only}`, c.vocab.vocabSize, L);
+    seqs = shardSequences(src);
+  } else {
+    if (paths.some(isShardDir)) throw new Error(`--${name}-files: give a prebuilt shard dir alone`);
+    seqs = corpusSequences(paths, c.pipeTok, L, o.seed, embeddedTrain, st, c.invalidUtf8);
+  }
+  o.log(`tokenizing ${embeddedTrain ? 'the embedded corpus' : paths.join(' ')} into ${o.dataDir} ...`);
+  const what = embeddedTrain ? 'the embedded corpus' : `--${name}-files ${paths.join(' ')}`;
+  await writeShards(seqs, c.vocab, L, { train: dir, validation: valDir, percentage: split }, k, st, what);
+  o.log(`  done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return ShardSet.open(dir);
+}
+
+/** The held-out batches: static masks, in order, at most `evalCount` sequences. */
+function evalBatchesOf(valSet: ShardSet, o: DataOptions, evalCount: number): () => Generator<MlmBatch> {
+  return function* () {
+    const ev = new MlmBatchLoader(valSet, {
+      batchSize: o.evalBatchSize,
+      seed: o.seed,
+      shuffle: false,
+      masking: 'static',
+      maxEpochs: 1,
+      maskingOptions: o.masking,
+      seqLength: o.seqLength,
+    });
+    let left = evalCount;
+    for (let b = ev.nextBatch(); b && left > 0; b = ev.nextBatch()) {
+      if (b.batchSize > left) b = sliceRows(b, left);
+      left -= b.batchSize;
+      yield b;
+    }
+  };
+}
+
+/** Build (or reuse) shard sets for corpus inputs; open prebuilt ones; open HDF5 shards. */
+export async function prepareData(o: DataOptions): Promise<PreparedData> {
+  const pipeTok = fromBertTokenizer(o.tokenizer);
+  const L = o.seqLength;
+  const trainPaths = trainPathsOf(o);
+  const pct = o.validationFiles ? 0 : o.validationSplitPercentage;
   // --- academic-budget-bert HDF5 shards
   if (trainPaths.every(isHdf5)) return prepareHdf5(o, trainPaths, pct);
   if (trainPaths.some(isHdf5)) {
     throw new Error('--train-files: mix of HDF5 shards and other inputs; give HDF5 shards alone');
   }
-
-  const key = (paths: string[], split: number) =>
-    JSON.stringify({
-      v: 1,
-      files: fileFingerprint(paths),
-      vocab: vocabHash(o.tokenizer),
-      L,
-      seed: o.seed,
-      split,
-      ...(invalidUtf8 === 'replace' ? { utf8: 'replace' } : {}),
-    });
-  const checkVocab = (set: ShardSet, what: string) => {
-    if (set.vocab.vocabSize !== vocab.vocabSize) {
-      throw new Error(
-        `${what}: shards were built with a ${set.vocab.vocabSize}-token vocabulary, the tokenizer has ${vocab.vocabSize} (pass the matching --tokenizer)`,
-      );
-    }
-    if (set.maxSeqLength > L) {
-      throw new Error(
-        `${what}: shards hold sequences of up to ${set.maxSeqLength} tokens, longer than --max-seq-length ${L}`,
-      );
-    }
+  const c: ShardContext = {
+    pipeTok,
+    vocab: vocabInfoOf(pipeTok),
+    embedded: o.trainFiles === undefined,
+    invalidUtf8: o.invalidUtf8 ?? 'error',
   };
-  const stats = () => ({ documents: 0, sentences: 0, tokens: 0 });
-
-  /** Shard set for a list of inputs (a prebuilt dir is used as is unless it must be split). */
-  const setFor = async (paths: string[], name: 'train' | 'validation', split: number): Promise<ShardSet> => {
-    const only = paths.length === 1 ? (paths[0] as string) : null;
-    if (only && isShardDir(only) && split === 0) {
-      const set = ShardSet.open(only);
-      checkVocab(set, `--${name}-files ${only}`);
-      return set;
-    }
-    const dir = join(o.dataDir, name);
-    const valDir = split > 0 ? join(o.dataDir, 'validation') : null;
-    const k = key(paths, split);
-    if (!cached(dir, k) || (valDir && !cached(valDir, k))) {
-      const t0 = Date.now();
-      const st = stats();
-      let seqs: AsyncIterable<PackedSequence> | Iterable<PackedSequence>;
-      if (only && isShardDir(only)) {
-        const src = ShardSet.open(only);
-        checkVocab(src, `--${name}-files ${only}`);
-        seqs = shardSequences(src);
-      } else {
-        if (paths.some(isShardDir)) throw new Error(`--${name}-files: give a prebuilt shard dir alone`);
-        seqs = corpusSequences(paths, pipeTok, L, o.seed, embedded && name === 'train', st, invalidUtf8);
-      }
-      o.log(
-        `tokenizing ${embedded && name === 'train' ? 'the embedded corpus' : paths.join(' ')} into ${o.dataDir} ...`,
-      );
-      await writeShards(
-        seqs,
-        vocab,
-        L,
-        { train: dir, validation: valDir, percentage: split },
-        k,
-        st,
-        embedded && name === 'train' ? 'the embedded corpus' : `--${name}-files ${paths.join(' ')}`,
-      );
-      o.log(`  done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    } else {
-      o.log(`reusing tokenized data in ${o.dataDir}`);
-    }
-    return ShardSet.open(dir);
-  };
-
-  const trainSet = await setFor(trainPaths, 'train', pct);
+  const trainSet = await shardSetFor(o, c, trainPaths, 'train', pct);
   let valSet: ShardSet | null = null;
-  if (o.validationFiles) valSet = await setFor(o.validationFiles, 'validation', 0);
+  if (o.validationFiles) valSet = await shardSetFor(o, c, o.validationFiles, 'validation', 0);
   else if (pct > 0) {
     const dir = join(o.dataDir, 'validation');
     valSet = isShardDir(dir) && ShardSet.open(dir).numSequences > 0 ? ShardSet.open(dir) : null;
@@ -430,29 +469,10 @@ export async function prepareData(o: DataOptions): Promise<PreparedData> {
     seqLength: L,
   });
   const evalCount = valSet ? Math.min(valSet.numSequences, o.maxEvalSamples ?? Number.POSITIVE_INFINITY) : 0;
-  const evalBatches = valSet
-    ? function* () {
-        const ev = new MlmBatchLoader(valSet, {
-          batchSize: o.evalBatchSize,
-          seed: o.seed,
-          shuffle: false,
-          masking: 'static',
-          maxEpochs: 1,
-          maskingOptions: o.masking,
-          seqLength: L,
-        });
-        let left = evalCount;
-        for (let b = ev.nextBatch(); b && left > 0; b = ev.nextBatch()) {
-          if (b.batchSize > left) b = sliceRows(b, left);
-          left -= b.batchSize;
-          yield b;
-        }
-      }
-    : null;
   const m = loader.masking;
   return {
     train: new ShardBatchSource(loader, trainSet.numSequences),
-    evalBatches,
+    evalBatches: valSet ? evalBatchesOf(valSet, o, evalCount) : null,
     numTrainSequences: trainSet.numSequences,
     numEvalSequences: evalCount,
     predictedFraction: Math.min(m.maxPredictions, Math.round(L * m.maskProb)) / L,
