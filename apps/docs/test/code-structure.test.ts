@@ -17,10 +17,8 @@ const KNOWN_LONG: Record<string, number> = {
   'packages/data/src/tokenizer/tokenizer-json.ts#fromTokenizerJson': 180,
   'packages/common/src/plot/heatmap.ts#heatmap': 161,
   'packages/common/src/plot/line-plot.ts#linePlot': 113,
-  'packages/data/src/glue/read.ts#readGlue': 108,
   'packages/models/src/safetensors/safetensors.ts#parseSafetensors': 99,
   'packages/common/src/plot/bar-chart.ts#barChart': 95,
-  'packages/data/src/tokenizer/basic-tokenizer.ts#tokenizeSegment': 88,
 };
 
 /** Where the limit applies. Add `...sourceDirs('apps')` once the apps' functions are split. */

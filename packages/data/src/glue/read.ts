@@ -124,81 +124,110 @@ export async function* readGlue(opts: ReadGlueOptions): AsyncGenerator<GlueExamp
   const report = opts.report ?? newReport();
   const isTest = opts.split.startsWith('test') || spec.task === 'ax';
   const decode = { invalidUtf8: opts.invalidUtf8 ?? 'error' } as const;
-  const fail = (where: string, reason: string): void => {
+  const fail: Fail = (where, reason) => {
     if (!opts.skipMalformed) throw new Error(`${where}: ${reason}`);
     report.skipped++;
     if (report.skippedDetails.length < 20) report.skippedDetails.push(`${where}: ${reason}`);
   };
-
   if (source.kind === 'parquet') {
-    for (const file of source.files) {
-      report.files.push(file);
-      const cols = [spec.hfTextA, ...(spec.hfTextB ? [spec.hfTextB] : [])];
-      let n = 0;
-      for await (const { row, rowNumber } of readParquetRows(file, [...cols, 'label', 'idx'])) {
-        n++;
-        const a = row[spec.hfTextA];
-        const b = spec.hfTextB ? row[spec.hfTextB] : null;
-        const lab = row.label;
-        if (typeof a !== 'string' || (spec.hfTextB && typeof b !== 'string')) {
-          fail(`${file}#${rowNumber}`, 'text column is not a string');
-          continue;
-        }
-        const labNum = lab === null || lab === undefined ? -1 : Number(lab);
-        const label = isTest || labNum === -1 ? null : labNum;
-        if (
-          label !== null &&
-          (!Number.isFinite(label) || (spec.labelNames && !(label >= 0 && label < spec.labelNames.length)))
-        ) {
-          fail(`${file}#${rowNumber}`, `label ${String(lab)} out of range`);
-          continue;
-        }
-        report.read++;
-        yield { idx: Number(row.idx ?? rowNumber), textA: a, textB: (b as string | null) ?? null, label };
-      }
-      if (n === 0) throw new Error(`${file}: no rows`);
-    }
-    return;
-  }
-
-  if (source.kind === 'mrpc-original' || source.kind === 'mrpc-original-test') {
+    for (const file of source.files) yield* readParquetGlue(spec, file, isTest, report, fail);
+  } else if (source.kind === 'mrpc-original' || source.kind === 'mrpc-original-test') {
     yield* readMrpcOriginal(spec, source, report, fail, decode);
-    return;
+  } else {
+    yield* readTsvGlue(spec, source.file, isTest, report, fail, decode);
   }
+}
 
-  const file = source.file;
+/** Record a malformed row: throw `where: reason`, or count and keep it in the report (`skipMalformed`). */
+type Fail = (where: string, reason: string) => void;
+
+/** One parquet file of the HF layout: text columns, `label` (−1 or null: none), `idx`. */
+async function* readParquetGlue(
+  spec: GlueTaskSpec,
+  file: string,
+  isTest: boolean,
+  report: GlueReadReport,
+  fail: Fail,
+): AsyncGenerator<GlueExample> {
+  report.files.push(file);
+  const cols = [spec.hfTextA, ...(spec.hfTextB ? [spec.hfTextB] : [])];
+  let n = 0;
+  for await (const { row, rowNumber } of readParquetRows(file, [...cols, 'label', 'idx'])) {
+    n++;
+    const a = row[spec.hfTextA];
+    const b = spec.hfTextB ? row[spec.hfTextB] : null;
+    const lab = row.label;
+    if (typeof a !== 'string' || (spec.hfTextB && typeof b !== 'string')) {
+      fail(`${file}#${rowNumber}`, 'text column is not a string');
+      continue;
+    }
+    const labNum = lab === null || lab === undefined ? -1 : Number(lab);
+    const label = isTest || labNum === -1 ? null : labNum;
+    if (
+      label !== null &&
+      (!Number.isFinite(label) || (spec.labelNames && !(label >= 0 && label < spec.labelNames.length)))
+    ) {
+      fail(`${file}#${rowNumber}`, `label ${String(lab)} out of range`);
+      continue;
+    }
+    report.read++;
+    yield { idx: Number(row.idx ?? rowNumber), textA: a, textB: (b as string | null) ?? null, label };
+  }
+  if (n === 0) throw new Error(`${file}: no rows`);
+}
+
+/** Columns of text A, text B (−1: none) and the label (−1: none) of a GLUE TSV. */
+interface TsvColumns {
+  colA: number;
+  colB: number;
+  colLabel: number;
+}
+
+/** The columns named by a TSV header; an error `file:line` naming the missing ones. */
+function headerColumns(
+  spec: GlueTaskSpec,
+  header: string[],
+  isTest: boolean,
+  file: string,
+  lineNumber: number,
+): TsvColumns {
+  const colA = header.indexOf(spec.tsvTextA);
+  const colB = spec.tsvTextB ? header.indexOf(spec.tsvTextB) : -1;
+  const colLabel = spec.tsvLabel && !isTest ? header.indexOf(spec.tsvLabel) : -1;
+  if (colA < 0 || (spec.tsvTextB && colB < 0)) {
+    const want = [spec.tsvTextA, spec.tsvTextB].filter(Boolean).join(', ');
+    throw new Error(`${file}:${lineNumber}: header lacks column(s) ${want} (header: ${header.join(' | ')})`);
+  }
+  if (!isTest && spec.tsvLabel && colLabel < 0) {
+    throw new Error(
+      `${file}:${lineNumber}: header lacks label column "${spec.tsvLabel}" (header: ${header.join(' | ')})`,
+    );
+  }
+  return { colA, colB, colLabel };
+}
+
+/** A GLUE TSV (CoLA train/dev have no header: sentence in column 3, label in column 1). */
+async function* readTsvGlue(
+  spec: GlueTaskSpec,
+  file: string,
+  isTest: boolean,
+  report: GlueReadReport,
+  fail: Fail,
+  decode: { invalidUtf8: 'error' | 'replace' },
+): AsyncGenerator<GlueExample> {
   report.files.push(file);
   const noHeader = spec.task === 'cola' && !isTest;
-  let header: string[] | null = null;
-  let colA = -1;
-  let colB = -1;
-  let colLabel = -1;
-  if (noHeader) {
-    colA = 3;
-    colLabel = 1;
-  }
+  let cols: TsvColumns | null = noHeader ? { colA: 3, colB: -1, colLabel: 1 } : null;
   let idx = 0;
   let sawLine = false;
   for await (const { fields, lineNumber } of readTsv(file, decode)) {
     sawLine = true;
-    if (!noHeader && header === null) {
-      header = fields.map((f) => f.trim());
-      colA = header.indexOf(spec.tsvTextA);
-      colB = spec.tsvTextB ? header.indexOf(spec.tsvTextB) : -1;
-      colLabel = spec.tsvLabel && !isTest ? header.indexOf(spec.tsvLabel) : -1;
-      if (colA < 0 || (spec.tsvTextB && colB < 0)) {
-        const want = [spec.tsvTextA, spec.tsvTextB].filter(Boolean).join(', ');
-        throw new Error(
-          `${file}:${lineNumber}: header lacks column(s) ${want} (header: ${header.join(' | ')})`,
-        );
-      }
-      if (!isTest && spec.tsvLabel && colLabel < 0) {
-        throw new Error(
-          `${file}:${lineNumber}: header lacks label column "${spec.tsvLabel}" (header: ${header.join(' | ')})`,
-        );
-      }
+    if (cols === null) {
+      const header = fields.map((f) => f.trim());
+      cols = headerColumns(spec, header, isTest, file, lineNumber);
       continue;
     }
+    const { colA, colB, colLabel } = cols;
     const rowIdx = idx++;
     const need = Math.max(colA, colB, colLabel) + 1;
     if (fields.length < need) {
@@ -216,12 +245,8 @@ export async function* readGlue(opts: ReadGlueOptions): AsyncGenerator<GlueExamp
       }
     }
     report.read++;
-    yield {
-      idx: rowIdx,
-      textA: fields[colA] as string,
-      textB: colB >= 0 ? (fields[colB] as string) : null,
-      label,
-    };
+    const textB = colB >= 0 ? (fields[colB] as string) : null;
+    yield { idx: rowIdx, textA: fields[colA] as string, textB, label };
   }
   if (!sawLine) throw new Error(`${file}: empty file`);
   if (idx === 0) throw new Error(`${file}: no data rows after the header`);

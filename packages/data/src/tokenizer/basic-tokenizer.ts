@@ -113,91 +113,99 @@ export class BasicTokenizer {
   }
 
   private tokenizeSegment(text: string, from: number, to: number, out: PreToken[]): void {
-    const lower = this.lowercase;
-    const normalize = this.lowercase || this.stripAccents;
-    let word = '';
-    let starts: number[] = [];
-    let ends: number[] = [];
-    const flush = () => {
-      if (word.length > 0) {
-        out.push({
-          text: word,
-          start: starts[0]!,
-          end: ends[ends.length - 1]!,
-          charStarts: starts,
-          charEnds: ends,
-          special: false,
-        });
-        word = '';
-        starts = [];
-        ends = [];
-      }
-    };
-    const single = (s: string, start: number, end: number) => {
-      const st: number[] = [];
-      const en: number[] = [];
-      for (let k = 0; k < s.length; k++) {
-        st.push(start);
-        en.push(end);
-      }
-      out.push({ text: s, start, end, charStarts: st, charEnds: en, special: false });
-    };
-
+    const w = new WordWriter(out);
     let i = from;
     while (i < to) {
       const cp = text.codePointAt(i)!;
-      const len = cp > 0xffff ? 2 : 1;
-      const end = i + len;
-      if (cp < 128) {
-        // ASCII fast path.
-        const cls = charClass(cp);
-        if (cls === CharClass.Word) {
-          word += lower && cp >= 65 && cp <= 90 ? String.fromCharCode(cp + 32) : text[i]!;
-          starts.push(i);
-          ends.push(end);
-        } else if (cls === CharClass.Space) {
-          flush();
-        } else if (cls === CharClass.Punct) {
-          flush();
-          single(text[i]!, i, end);
-        } else if (!this.cleanText) {
-          word += text[i]!;
-          starts.push(i);
-          ends.push(end);
-        }
-        i = end;
-        continue;
-      }
-      const cls = charClass(cp);
-      if (this.cleanText && cls === CharClass.Control) {
-        i = end;
-        continue;
-      }
-      const s = normalize ? this.normalized(cp) : String.fromCodePoint(cp);
-      if (this.handleChineseChars && isCjk(cp)) {
-        flush();
-        if (s.length > 0) single(s, i, end);
-        i = end;
-        continue;
-      }
-      // Classify the normalized characters: whitespace and punctuation are decided after normalization.
-      for (const c of s) {
-        const k = charClass(c.codePointAt(0)!);
-        if (k === CharClass.Space) {
-          flush();
-        } else if (k === CharClass.Punct) {
-          flush();
-          single(c, i, end);
-        } else {
-          word += c;
-          for (let u = 0; u < c.length; u++) {
-            starts.push(i);
-            ends.push(end);
-          }
-        }
-      }
+      const end = i + (cp > 0xffff ? 2 : 1);
+      if (cp < 128) this.asciiChar(text, cp, i, end, w);
+      else this.unicodeChar(cp, i, end, w);
       i = end;
     }
-    flush();
+    w.flush();
+  }
+
+  /** ASCII fast path: one character, lowercased without the normalisation table. */
+  private asciiChar(text: string, cp: number, i: number, end: number, w: WordWriter): void {
+    const cls = charClass(cp);
+    if (cls === CharClass.Word) {
+      w.add(this.lowercase && cp >= 65 && cp <= 90 ? String.fromCharCode(cp + 32) : text[i]!, i, end);
+    } else if (cls === CharClass.Space) {
+      w.flush();
+    } else if (cls === CharClass.Punct) {
+      w.flush();
+      w.single(text[i]!, i, end);
+    } else if (!this.cleanText) {
+      w.add(text[i]!, i, end);
+    }
+  }
+
+  /** A non-ASCII code point: cleaned, normalised, CJK split, then classified after normalisation. */
+  private unicodeChar(cp: number, i: number, end: number, w: WordWriter): void {
+    if (this.cleanText && charClass(cp) === CharClass.Control) return;
+    const s = this.lowercase || this.stripAccents ? this.normalized(cp) : String.fromCodePoint(cp);
+    if (this.handleChineseChars && isCjk(cp)) {
+      w.flush();
+      if (s.length > 0) w.single(s, i, end);
+      return;
+    }
+    // Classify the normalized characters: whitespace and punctuation are decided after normalization.
+    for (const c of s) {
+      const k = charClass(c.codePointAt(0)!);
+      if (k === CharClass.Space) {
+        w.flush();
+      } else if (k === CharClass.Punct) {
+        w.flush();
+        w.single(c, i, end);
+      } else {
+        w.add(c, i, end);
+      }
+    }
+  }
+}
+
+/** Builds the pre-tokens of a segment: the current word with per-UTF-16-unit offsets, and single-character tokens. */
+class WordWriter {
+  private word = '';
+  private starts: number[] = [];
+  private ends: number[] = [];
+
+  constructor(private readonly out: PreToken[]) {}
+
+  /** Append `c` (one character, maybe two UTF-16 units) from source range [start, end) to the current word. */
+  add(c: string, start: number, end: number): void {
+    this.word += c;
+    for (let u = 0; u < c.length; u++) {
+      this.starts.push(start);
+      this.ends.push(end);
+    }
+  }
+
+  /** End the current word (if any) as a pre-token. */
+  flush(): void {
+    if (this.word.length === 0) return;
+    const { word, starts, ends } = this;
+    this.out.push({
+      text: word,
+      start: starts[0]!,
+      end: ends[ends.length - 1]!,
+      charStarts: starts,
+      charEnds: ends,
+      special: false,
+    });
+    this.word = '';
+    this.starts = [];
+    this.ends = [];
+  }
+
+  /** A pre-token of its own (punctuation, a CJK character) for source range [start, end). */
+  single(s: string, start: number, end: number): void {
+    const st: number[] = [];
+    const en: number[] = [];
+    for (let k = 0; k < s.length; k++) {
+      st.push(start);
+      en.push(end);
+    }
+    this.out.push({ text: s, start, end, charStarts: st, charEnds: en, special: false });
   }
 }
