@@ -109,6 +109,23 @@ describe('bad input names the file and line or field', () => {
     expect(() => fromTokenizerJson(j, 't.json')).toThrow(
       't.json: added_tokens[0].content: expected a non-empty string',
     );
+    j = good();
+    j.post_processor.pair = [{ Sequence: { id: 'A' } }, 'x'];
+    expect(() => fromTokenizerJson(j, 't.json')).toThrow(
+      't.json: post_processor.pair[1]: expected {SpecialToken:{id}} or {Sequence:{id}}, got string "x"',
+    );
+    j = good();
+    j.model.max_input_chars_per_word = 0;
+    expect(() => fromTokenizerJson(j, 't.json')).toThrow(
+      't.json: model.max_input_chars_per_word: expected a positive integer, got number 0',
+    );
+    j = good();
+    j.post_processor = { type: 'BertProcessing', cls: ['[CLS]', 2], sep: ['[SEP]', 3] };
+    expect(fromTokenizerJson(j, 't.json').options.specialTokens.cls).toBe('[CLS]');
+    j.post_processor = { type: 'RobertaProcessing' };
+    expect(() => fromTokenizerJson(j, 't.json')).toThrow(
+      't.json: post_processor.type: expected "TemplateProcessing" or "BertProcessing", got "RobertaProcessing"',
+    );
     const p = join(dir, 'broken.json');
     writeFileSync(p, '{');
     await expect(loadTokenizer(p)).rejects.toThrow(`${p}: invalid JSON`);

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { BertTokenizer, type BertTokenizerOptions, DEFAULT_SPECIAL_TOKENS } from './bert-tokenizer.js';
 import { Vocab } from './vocab.js';
 
@@ -93,15 +94,204 @@ export function toTokenizerJson(tok: BertTokenizer): TokenizerJson {
   };
 }
 
-type Obj = Record<string, unknown>;
+const at = (message: string) => ({ error: message });
+const optString = z.string(at('expected a string')).nullish();
+const optBool = z.boolean(at('expected true/false')).nullish();
+const nonNegativeInt = (message: string) => z.int(at(message)).min(0, at(message));
 
-function isObj(x: unknown): x is Obj {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
+/** A `post_processor` piece: `{SpecialToken: {id, type_id}}` or `{Sequence: {id, type_id}}`. */
+const TEMPLATE_PIECE = z.union(
+  [
+    z.object({ SpecialToken: z.object({ id: z.string(), type_id: z.number().optional() }) }),
+    z.object({ Sequence: z.object({ id: z.string(), type_id: z.number().optional() }) }),
+  ],
+  at('expected {SpecialToken:{id}} or {Sequence:{id}}'),
+);
+const TEMPLATE_PROCESSING = z.object({
+  single: z.array(TEMPLATE_PIECE, at('expected an array')),
+  pair: z.array(TEMPLATE_PIECE, at('expected an array')),
+});
+const BERT_PROCESSING = z.object({
+  cls: z.tuple([z.string()], z.unknown(), at('expected ["[CLS]", id]')),
+  sep: z.tuple([z.string()], z.unknown(), at('expected ["[SEP]", id]')),
+});
+
+/**
+ * What this reader accepts of an HF `tokenizer.json` (BERT WordPiece): the one definition of its type and its
+ * validation; messages say what a field expects (`{got}` is the value found).
+ */
+export const TOKENIZER_JSON_SCHEMA = z.object(
+  {
+    model: z.object(
+      {
+        type: z.literal('WordPiece', at('expected "WordPiece", got {got}')).optional(),
+        vocab: z.record(
+          z.string(),
+          nonNegativeInt('expected a non-negative integer id'),
+          at('expected an object token → id'),
+        ),
+        unk_token: optString,
+        continuing_subword_prefix: optString,
+        max_input_chars_per_word: z
+          .int(at('expected a positive integer'))
+          .min(1, at('expected a positive integer'))
+          .optional(),
+      },
+      at('expected an object'),
+    ),
+    added_tokens: z
+      .array(
+        z.object(
+          {
+            content: z.string(at('expected a non-empty string')).min(1, at('expected a non-empty string')),
+            id: nonNegativeInt('expected a non-negative integer'),
+          },
+          at('expected an object'),
+        ),
+        at('expected an array'),
+      )
+      .nullish(),
+    normalizer: z
+      .object(
+        {
+          type: z.literal('BertNormalizer', at('expected "BertNormalizer", got {got} (not supported)')),
+          lowercase: optBool,
+          strip_accents: optBool,
+          clean_text: optBool,
+          handle_chinese_chars: optBool,
+        },
+        at('expected an object or null'),
+      )
+      .nullish(),
+    pre_tokenizer: z.object(
+      { type: z.literal('BertPreTokenizer', at('expected "BertPreTokenizer", got {got} (not supported)')) },
+      at('expected "BertPreTokenizer" (not supported)'),
+    ),
+    post_processor: z
+      .looseObject(
+        {
+          type: z.enum(['TemplateProcessing', 'BertProcessing'], {
+            error: 'expected "TemplateProcessing" or "BertProcessing", got {got}',
+          }),
+        },
+        at('expected an object or null'),
+      )
+      .nullish(),
+    padding: z.unknown(),
+    decoder: z.unknown(),
+  },
+  at('expected a JSON object'),
+);
+
+/** A `tokenizer.json` as this reader accepts it. */
+export type TokenizerJsonInput = z.output<typeof TOKENIZER_JSON_SCHEMA>;
+
+/** `field: message` of a value failing `schema` at `path` (prefix), in the `model.vocab["x"]` / `a[0].b` style. */
+function schemaError(error: z.ZodError, root: unknown, prefix: string[] = []): string {
+  const issue = error.issues[0]!;
+  const path = [...prefix, ...issue.path.map(String)];
+  let value: unknown = root;
+  for (const k of issue.path) value = (value as Record<PropertyKey, unknown> | undefined)?.[k as PropertyKey];
+  let field = '';
+  path.forEach((k, i) => {
+    if (/^\d+$/.test(k)) field += `[${k}]`;
+    else if (path.slice(0, i).join('.') === 'model.vocab') field += `[${JSON.stringify(k)}]`;
+    else field += field === '' ? k : `.${k}`;
+  });
+  const got = issue.code === 'invalid_value' ? JSON.stringify(value) : describe(value);
+  const message = issue.message.includes('{got}')
+    ? issue.message.replace('{got}', got)
+    : `${issue.message}, got ${got}`;
+  return `${field || '(root)'}: ${message}`;
+}
+
+/** Parse `value` with `schema`, or throw `source: field: what it expects, got …`. */
+function parseOrThrow<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  source: string,
+  prefix?: string[],
+): z.output<S> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new Error(`${source}: ${schemaError(r.error, value, prefix)}`);
+  return r.data;
+}
+
+/** Tokens by id from `model.vocab` plus `added_tokens` (which may extend it); ids must be 0..n−1 exactly once. */
+function vocabTokens(j: TokenizerJsonInput, fail: (field: string, msg: string) => never): string[] {
+  const tokens: string[] = [];
+  for (const [t, id] of Object.entries(j.model.vocab)) {
+    if (tokens[id] !== undefined) {
+      fail(`model.vocab[${JSON.stringify(t)}]`, `id ${id} is already used by ${JSON.stringify(tokens[id])}`);
+    }
+    tokens[id] = t;
+  }
+  (j.added_tokens ?? []).forEach((a, i) => {
+    const prev = tokens[a.id];
+    if (prev !== undefined && prev !== a.content) {
+      fail(
+        `added_tokens[${i}].id`,
+        `id ${a.id} is ${JSON.stringify(prev)} in model.vocab but ${JSON.stringify(a.content)} here`,
+      );
+    }
+    tokens[a.id] = a.content;
+  });
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i] === undefined)
+      fail('model.vocab', `no token has id ${i} (ids must be 0..${tokens.length - 1})`);
+  }
+  if (tokens.length === 0) fail('model.vocab', 'empty vocabulary');
+  return tokens;
+}
+
+/** Normalizer options: BertNormalizer fields (HF defaults when absent), or all off without a normalizer. */
+function normalizerOptions(n: TokenizerJsonInput['normalizer']): BertTokenizerOptions {
+  if (n === null || n === undefined) {
+    return { lowercase: false, stripAccents: false, cleanText: false, handleChineseChars: false };
+  }
+  return {
+    lowercase: n.lowercase ?? true,
+    stripAccents: n.strip_accents ?? null,
+    cleanText: n.clean_text ?? true,
+    handleChineseChars: n.handle_chinese_chars ?? true,
+  };
+}
+
+/** The [CLS] / [SEP] names from the post-processor (BertProcessing, or the BERT TemplateProcessing template). */
+function clsSep(
+  post: TokenizerJsonInput['post_processor'],
+  source: string,
+  fail: (field: string, msg: string) => never,
+): { cls?: string; sep?: string } {
+  if (post === null || post === undefined) return {};
+  if (post.type === 'BertProcessing') {
+    const p = parseOrThrow(BERT_PROCESSING, post, source, ['post_processor']);
+    return { cls: p.cls[0], sep: p.sep[0] };
+  }
+  const t = parseOrThrow(TEMPLATE_PROCESSING, post, source, ['post_processor']);
+  const piece = (p: z.output<typeof TEMPLATE_PIECE>) =>
+    'SpecialToken' in p
+      ? { s: p.SpecialToken.id, type: p.SpecialToken.type_id ?? 0 }
+      : { seq: p.Sequence.id, type: p.Sequence.type_id ?? 0 };
+  const single = t.single.map(piece);
+  const shape = single.map((p) => (p.seq ? `$${p.seq}` : 'S')).join(' ');
+  if (shape !== 'S $A S')
+    fail('post_processor.single', `expected the BERT template [CLS] $A [SEP], got ${shape}`);
+  const cls = single[0]!.s!;
+  const sep = single[2]!.s!;
+  const pshape = t.pair
+    .map(piece)
+    .map((p) => (p.seq ? `$${p.seq}:${p.type}` : `${p.s}:${p.type}`))
+    .join(' ');
+  const want = `${cls}:0 $A:0 ${sep}:0 $B:1 ${sep}:1`;
+  if (pshape !== want) fail('post_processor.pair', `expected ${want}, got ${pshape}`);
+  return { cls, sep };
 }
 
 /**
- * Builds a tokenizer from an HF `tokenizer.json` (text or parsed) of a BERT WordPiece tokenizer. Errors name
- * `source` and the offending field (`model.type`, `model.vocab["x"]`, `normalizer.lowercase`, ...).
+ * Builds a tokenizer from an HF `tokenizer.json` (text or parsed) of a BERT WordPiece tokenizer, validated by
+ * {@link TOKENIZER_JSON_SCHEMA}. Errors name `source` and the offending field (`model.type`, `model.vocab["x"]`,
+ * `normalizer.lowercase`, ...).
  *
  * @example
  * const tok = fromTokenizerJson(readFileSync('tokenizer.json', 'utf8'), 'tokenizer.json');
@@ -115,171 +305,30 @@ export function fromTokenizerJson(json: string | unknown, source = 'tokenizer.js
       throw new Error(`${source}: invalid JSON: ${(e as Error).message}`);
     }
   }
+  if (Array.isArray(root)) throw new Error(`${source}: (root): expected a JSON object, got an array`);
+  const j = parseOrThrow(TOKENIZER_JSON_SCHEMA, root, source);
   const fail = (field: string, msg: string): never => {
     throw new Error(`${source}: ${field}: ${msg}`);
   };
-  if (!isObj(root)) return fail('(root)', `expected a JSON object, got ${describe(root)}`);
-
-  // Model.
-  const model = root.model;
-  if (!isObj(model)) return fail('model', `expected an object, got ${describe(model)}`);
-  if (model.type !== 'WordPiece' && model.type !== undefined) {
-    fail('model.type', `expected "WordPiece", got ${JSON.stringify(model.type)}`);
-  }
-  const vocabObj = model.vocab;
-  if (!isObj(vocabObj))
-    return fail('model.vocab', `expected an object token → id, got ${describe(vocabObj)}`);
-  const tokens: string[] = [];
-  for (const [t, id] of Object.entries(vocabObj)) {
-    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) {
-      fail(`model.vocab[${JSON.stringify(t)}]`, `expected a non-negative integer id, got ${describe(id)}`);
-    }
-    const n = id as number;
-    if (tokens[n] !== undefined) {
-      fail(`model.vocab[${JSON.stringify(t)}]`, `id ${n} is already used by ${JSON.stringify(tokens[n])}`);
-    }
-    tokens[n] = t;
-  }
-  // Added tokens may extend the vocabulary.
-  const added = root.added_tokens ?? [];
-  if (!Array.isArray(added)) return fail('added_tokens', `expected an array, got ${describe(added)}`);
-  const neverSplit: string[] = [];
-  for (let i = 0; i < added.length; i++) {
-    const a: unknown = added[i];
-    const f = `added_tokens[${i}]`;
-    if (!isObj(a)) return fail(f, `expected an object, got ${describe(a)}`);
-    if (typeof a.content !== 'string' || a.content.length === 0) {
-      return fail(`${f}.content`, `expected a non-empty string, got ${describe(a.content)}`);
-    }
-    if (typeof a.id !== 'number' || !Number.isInteger(a.id) || a.id < 0) {
-      return fail(`${f}.id`, `expected a non-negative integer, got ${describe(a.id)}`);
-    }
-    const prev = tokens[a.id];
-    if (prev !== undefined && prev !== a.content) {
-      fail(
-        `${f}.id`,
-        `id ${a.id} is ${JSON.stringify(prev)} in model.vocab but ${JSON.stringify(a.content)} here`,
-      );
-    }
-    tokens[a.id] = a.content;
-    neverSplit.push(a.content);
-  }
-  for (let i = 0; i < tokens.length; i++) {
-    if (tokens[i] === undefined)
-      fail('model.vocab', `no token has id ${i} (ids must be 0..${tokens.length - 1})`);
-  }
-  if (tokens.length === 0) fail('model.vocab', 'empty vocabulary');
-
-  const options: BertTokenizerOptions = {};
-  const str = (o: Obj, k: string, field: string): string | undefined => {
-    const v = o[k];
-    if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'string') return fail(field, `expected a string, got ${describe(v)}`);
-    return v;
+  const tokens = vocabTokens(j, fail);
+  const options: BertTokenizerOptions = normalizerOptions(j.normalizer);
+  options.unkToken = j.model.unk_token ?? DEFAULT_SPECIAL_TOKENS.unk;
+  if (j.model.continuing_subword_prefix != null)
+    options.continuingSubwordPrefix = j.model.continuing_subword_prefix;
+  if (j.model.max_input_chars_per_word !== undefined)
+    options.maxInputCharsPerWord = j.model.max_input_chars_per_word;
+  const specialTokens = {
+    ...DEFAULT_SPECIAL_TOKENS,
+    unk: options.unkToken,
+    ...clsSep(j.post_processor, source, fail),
   };
-  const bool = (o: Obj, k: string, field: string): boolean | undefined => {
-    const v = o[k];
-    if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'boolean') return fail(field, `expected true/false, got ${describe(v)}`);
-    return v;
-  };
-  options.unkToken = str(model, 'unk_token', 'model.unk_token') ?? DEFAULT_SPECIAL_TOKENS.unk;
-  const prefix = str(model, 'continuing_subword_prefix', 'model.continuing_subword_prefix');
-  if (prefix !== undefined) options.continuingSubwordPrefix = prefix;
-  const maxChars = model.max_input_chars_per_word;
-  if (maxChars !== undefined) {
-    if (typeof maxChars !== 'number' || !Number.isInteger(maxChars) || maxChars < 1) {
-      fail('model.max_input_chars_per_word', `expected a positive integer, got ${describe(maxChars)}`);
-    }
-    options.maxInputCharsPerWord = maxChars as number;
-  }
-
-  // Normalizer.
-  const norm = root.normalizer;
-  if (norm === null || norm === undefined) {
-    options.lowercase = false;
-    options.stripAccents = false;
-    options.cleanText = false;
-    options.handleChineseChars = false;
-  } else {
-    if (!isObj(norm)) return fail('normalizer', `expected an object or null, got ${describe(norm)}`);
-    if (norm.type !== 'BertNormalizer') {
-      fail('normalizer.type', `expected "BertNormalizer", got ${JSON.stringify(norm.type)} (not supported)`);
-    }
-    options.lowercase = bool(norm, 'lowercase', 'normalizer.lowercase') ?? true;
-    options.stripAccents = bool(norm, 'strip_accents', 'normalizer.strip_accents') ?? null;
-    options.cleanText = bool(norm, 'clean_text', 'normalizer.clean_text') ?? true;
-    options.handleChineseChars =
-      bool(norm, 'handle_chinese_chars', 'normalizer.handle_chinese_chars') ?? true;
-  }
-
-  // Pre-tokenizer.
-  const pre = root.pre_tokenizer;
-  if (!isObj(pre) || pre.type !== 'BertPreTokenizer') {
-    fail(
-      'pre_tokenizer.type',
-      `expected "BertPreTokenizer", got ${isObj(pre) ? JSON.stringify(pre.type) : describe(pre)} (not supported)`,
-    );
-  }
-
-  // Post-processor: [CLS] and [SEP] names.
-  const specialTokens = { ...DEFAULT_SPECIAL_TOKENS, unk: options.unkToken };
-  const post = root.post_processor;
-  if (isObj(post)) {
-    if (post.type === 'BertProcessing') {
-      const cls = post.cls;
-      const sep = post.sep;
-      if (!Array.isArray(cls) || typeof cls[0] !== 'string')
-        fail('post_processor.cls', `expected ["[CLS]", id]`);
-      if (!Array.isArray(sep) || typeof sep[0] !== 'string')
-        fail('post_processor.sep', `expected ["[SEP]", id]`);
-      specialTokens.cls = (cls as string[])[0]!;
-      specialTokens.sep = (sep as string[])[0]!;
-    } else if (post.type === 'TemplateProcessing') {
-      const pieces = (field: string): { s?: string; seq?: string; type: number }[] => {
-        const arr = post[field];
-        if (!Array.isArray(arr))
-          return fail(`post_processor.${field}`, `expected an array, got ${describe(arr)}`);
-        return arr.map((p, i) => {
-          const f = `post_processor.${field}[${i}]`;
-          if (isObj(p) && isObj(p.SpecialToken) && typeof p.SpecialToken.id === 'string') {
-            return { s: p.SpecialToken.id, type: Number(p.SpecialToken.type_id ?? 0) };
-          }
-          if (isObj(p) && isObj(p.Sequence) && typeof p.Sequence.id === 'string') {
-            return { seq: p.Sequence.id, type: Number(p.Sequence.type_id ?? 0) };
-          }
-          return fail(f, `expected {SpecialToken:{id}} or {Sequence:{id}}, got ${describe(p)}`);
-        });
-      };
-      const single = pieces('single');
-      const shape = single.map((p) => (p.seq ? `$${p.seq}` : 'S')).join(' ');
-      if (shape !== 'S $A S') {
-        fail('post_processor.single', `expected the BERT template [CLS] $A [SEP], got ${shape}`);
-      }
-      specialTokens.cls = single[0]!.s!;
-      specialTokens.sep = single[2]!.s!;
-      const pair = pieces('pair');
-      const pshape = pair.map((p) => (p.seq ? `$${p.seq}:${p.type}` : `${p.s}:${p.type}`)).join(' ');
-      const want = `${specialTokens.cls}:0 $A:0 ${specialTokens.sep}:0 $B:1 ${specialTokens.sep}:1`;
-      if (pshape !== want) fail('post_processor.pair', `expected ${want}, got ${pshape}`);
-    } else {
-      fail(
-        'post_processor.type',
-        `expected "TemplateProcessing" or "BertProcessing", got ${JSON.stringify(post.type)}`,
-      );
-    }
-  } else if (post !== null && post !== undefined) {
-    fail('post_processor', `expected an object or null, got ${describe(post)}`);
-  }
-  const padding = root.padding;
-  if (isObj(padding) && typeof padding.pad_token === 'string') specialTokens.pad = padding.pad_token;
-
-  const dec = root.decoder;
-  if (isObj(dec) && typeof dec.cleanup === 'boolean') options.cleanupTokenizationSpaces = dec.cleanup;
-
+  const padding = z.object({ pad_token: z.string() }).safeParse(j.padding);
+  if (padding.success) specialTokens.pad = padding.data.pad_token;
+  const decoder = z.object({ cleanup: z.boolean() }).safeParse(j.decoder);
+  if (decoder.success) options.cleanupTokenizationSpaces = decoder.data.cleanup;
   options.specialTokens = specialTokens;
   const sp = new Set(Object.values(specialTokens));
-  options.neverSplit = neverSplit.filter((s) => !sp.has(s));
+  options.neverSplit = (j.added_tokens ?? []).map((a) => a.content).filter((s) => !sp.has(s));
   try {
     return new BertTokenizer(new Vocab(tokens, `${source}: model.vocab`), options);
   } catch (e) {
