@@ -210,7 +210,7 @@ describe('bigs analyze run (spawned)', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^bigs analyze: error: .*missing\.conllu: cannot read CoNLL-U file/);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
-    const empty = spawnCli(['analyze', '--model', join(dir, 'bigs'), '--out', out, '--text', '', '--quiet']);
+    const empty = spawnCli(['analyze', '--model', join(dir, 'bigs'), '--out', out, '--text', ' ', '--quiet']);
     expect(empty.code).toBe(2);
     expect(empty.stderr).toBe(
       'bigs analyze: error: --text is empty: pass a sentence, or leave --text out for the default sentence\n',
