@@ -1,32 +1,45 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomicSync } from '@bigs/common';
+import { z } from 'zod';
 import type { VocabInfo } from '../pipeline/tokenizer.js';
 
 /** File name of a shard set's manifest. */
 export const MANIFEST_FILE = 'manifest.json';
 
-/** `manifest.json` of a shard directory (written last, atomically: its presence means the set is complete). */
-export interface ShardManifest {
-  format: 'bigs-shards';
-  version: 1;
-  maxSeqLength: number;
-  twoSegments: boolean;
-  shards: { file: string; numSequences: number; numTokens: number }[];
-  vocab: {
-    vocabSize: number;
-    clsId: number;
-    sepId: number;
-    maskId: number;
-    padId: number;
-    specialIds: number[];
-    /** Base64 bitmap (bit i of byte i>>3, LSB first): 1 when id i is a `##` continuation piece. */
-    continuationBitmap: string;
-  };
-  stats: { documents: number; sentences: number; tokens: number; sequences: number };
+const count = z.int({ error: 'must be an integer >= 0' }).min(0, { error: 'must be an integer >= 0' });
+const object = <T extends z.core.$ZodLooseShape>(shape: T) => z.object(shape, { error: 'must be an object' });
+
+/**
+ * `manifest.json` of a shard directory (written last, atomically: its presence means the set is complete): the one
+ * definition of its type and its validation.
+ */
+export const SHARD_MANIFEST_SCHEMA = object({
+  format: z.literal('bigs-shards', { error: "must be 'bigs-shards'" }),
+  version: z.literal(1, { error: 'must be 1' }),
+  maxSeqLength: count,
+  twoSegments: z.boolean({ error: 'must be true or false' }),
+  shards: z.array(
+    object({ file: z.string({ error: 'must be a file name' }), numSequences: count, numTokens: count }),
+    { error: 'must be an array' },
+  ),
+  /** The batch loader's {@link VocabInfo}, continuation flags packed as a base64 bitmap (bit i of byte i>>3, LSB first). */
+  vocab: object({
+    vocabSize: count,
+    clsId: count,
+    sepId: count,
+    maskId: count,
+    padId: count,
+    specialIds: z.array(count, { error: 'must be an array of token ids' }),
+    continuationBitmap: z.string({ error: 'must be a base64 string' }),
+  }),
+  stats: object({ documents: count, sentences: count, tokens: count, sequences: count }),
   /** Build settings, for the record (seed, shortSeqProb, sources, …). */
-  build: Record<string, unknown>;
-}
+  build: z.record(z.string(), z.unknown(), { error: 'must be an object' }),
+});
+
+/** `manifest.json` of a shard directory. */
+export type ShardManifest = z.output<typeof SHARD_MANIFEST_SCHEMA>;
 
 /** Pack continuation flags into the manifest's base64 bitmap. */
 export function encodeVocab(v: VocabInfo): ShardManifest['vocab'] {
@@ -76,13 +89,15 @@ export function readManifest(dir: string): ShardManifest {
       `${path}: missing — ${dir} is not a complete shard set (build it with \`bigs data build-shards\`)`,
     );
   }
-  let m: ShardManifest;
+  let raw: unknown;
   try {
-    m = JSON.parse(text) as ShardManifest;
+    raw = JSON.parse(text);
   } catch (e) {
     throw new Error(`${path}: invalid JSON (${(e as Error).message})`);
   }
-  if (m.format !== 'bigs-shards' || m.version !== 1)
-    throw new Error(`${path}: not a bigs-shards v1 manifest`);
-  return m;
+  const r = SHARD_MANIFEST_SCHEMA.safeParse(raw);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const field = issue.path.length > 0 ? issue.path.join('.') : '(root)';
+  throw new Error(`${path}: not a bigs-shards v1 manifest: ${field} ${issue.message}`);
 }

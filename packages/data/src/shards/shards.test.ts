@@ -11,6 +11,7 @@ import { buildShards } from './build.js';
 import { ShardSet } from './dataset.js';
 import { encodeShard, readShard, shardSequence, writeShard } from './format.js';
 import { epochOrder, MlmBatchLoader } from './loader.js';
+import { readManifest, writeManifest } from './manifest.js';
 
 const FIX = join(import.meta.dirname, '../../test/fixtures');
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'bigs-shards-'));
@@ -131,6 +132,16 @@ describe('buildShards + ShardSet', () => {
   });
   it('a directory without manifest is a clear error', () => {
     expect(() => ShardSet.open(tmp())).toThrow(/manifest\.json: missing/);
+  });
+  it('a manifest of the wrong shape names the file and the field', async () => {
+    const dir = await buildSet({});
+    const m = readManifest(dir);
+    writeManifest(dir, { ...m, vocab: { ...m.vocab, maskId: -1 } });
+    expect(() => readManifest(dir)).toThrow(
+      /manifest\.json: not a bigs-shards v1 manifest: vocab\.maskId must be an integer >= 0/,
+    );
+    writeFileSync(join(dir, 'manifest.json'), '{"format": "bigs-shards", "version": 2}');
+    expect(() => ShardSet.open(dir)).toThrow(/not a bigs-shards v1 manifest: version must be 1/);
   });
 });
 
