@@ -39,7 +39,7 @@ export interface Budget {
 const RECIPE = { learningRate: 2e-3, cosineAlpha: 0.1, weightDecay: 0.05, beta2: 0.98 };
 
 /**
- * The budgets. `small` is what a 2-core CPU does in about 45 minutes for the whole 2×2 (one seed); `medium`
+ * The budgets. `small` is what a shared 2-core CPU did in about 40 minutes for the whole 2×2 (one seed); `medium`
  * and `large` are for faster machines. Every cell of one budget gets exactly the same tokens and schedule.
  */
 export const BUDGETS: Readonly<Record<string, Budget>> = {
@@ -54,12 +54,13 @@ export const BUDGETS: Readonly<Record<string, Budget>> = {
     },
     pretrain: {
       ...RECIPE,
-      maxSteps: 400,
+      learningRate: 3e-3,
+      maxSteps: 200,
       seqLength: 64,
       batchSize: 32,
-      warmupSteps: 40,
+      warmupSteps: 20,
       loggingSteps: 10,
-      evalSteps: 100,
+      evalSteps: 50,
       saveSteps: 50,
       maxEvalSamples: 256,
     },
@@ -67,8 +68,8 @@ export const BUDGETS: Readonly<Record<string, Budget>> = {
       learningRate: 5e-4,
       numTrainEpochs: 1,
       batchSize: 16,
-      maxTrainSamples: 1000,
-      maxEvalSamples: 500,
+      maxTrainSamples: 500,
+      maxEvalSamples: 300,
       maxSeqLength: 64,
     },
   },

@@ -14,9 +14,9 @@ export interface RunResult {
 }
 
 /**
- * Run `prefix + args` in `cwd`, its stdout and stderr copied to our stderr and appended to `logFile`. SIGINT /
- * SIGTERM received meanwhile are passed on once (the apps then finish their step, checkpoint and exit 130/143),
- * and the caller stops after the command exits.
+ * Run `prefix + args` in `cwd` (in a process group of its own), its stdout and stderr copied to our stderr and
+ * appended to `logFile`. SIGINT / SIGTERM received meanwhile are passed once to the command's whole group (the apps
+ * then finish their step, checkpoint and exit 130/143), and the caller stops after the command exits.
  */
 export function runCommand(
   args: readonly string[],
@@ -29,10 +29,12 @@ export function runCommand(
   log.write(`\n$ ${[cmd, ...rest].join(' ')}\n`);
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
+    // Its own process group: npx does not pass signals on, so they go to the whole group (as a terminal's Ctrl-C).
     const child = spawn(cmd as string, rest, {
       cwd: opts.cwd,
       env: childEnv(),
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
     let stoppedBy: NodeJS.Signals | null = null;
     const onSignal = (sig: NodeJS.Signals) => {
@@ -41,7 +43,11 @@ export function runCommand(
       process.stderr.write(
         `experiment: ${sig} received: passed to the running command; it checkpoints and stops\n`,
       );
-      child.kill(sig);
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, sig);
+      } catch {
+        child.kill(sig); // the group is gone already
+      }
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
