@@ -15,7 +15,6 @@ import {
 const KNOWN_LONG: Record<string, number> = {
   'packages/data/src/tokenizer/trainer.ts#trainWordPiece': 183,
   'packages/common/src/plot/heatmap.ts#heatmap': 161,
-  'packages/common/src/plot/line-plot.ts#linePlot': 113,
   'packages/models/src/safetensors/safetensors.ts#parseSafetensors': 99,
   'packages/common/src/plot/bar-chart.ts#barChart': 95,
 };
