@@ -3,7 +3,13 @@ import { performance } from 'node:perf_hooks';
 import { errorLine, exitCodeOf } from '@bigs/cli-kit';
 import type { BertTokenizer } from '@bigs/data';
 import { type BiGSForMaskedLM, loadWeights, savePretrained } from '@bigs/models';
-import { assertWasmHeapBelow, type EngineInfo, initEngine, wasmHeapBytes } from '@bigs/ssm-kernels';
+import {
+  assertWasmHeapBelow,
+  describeWebgpuAdapter,
+  type EngineInfo,
+  initEngine,
+  wasmHeapBytes,
+} from '@bigs/ssm-kernels';
 import { measuredEstimate, prepareRunDir, Trainer, type TrainResult } from '@bigs/trainer';
 import * as tf from '@tensorflow/tfjs';
 import { type PretrainBatch, prepareData } from './data.js';
@@ -62,7 +68,7 @@ async function startEngine(flags: FlagValues, log: (line: string) => void): Prom
     throw new Error(`--backend ${backend}: ${(e as Error).message}`);
   }
   log(
-    `engine: ${engine.variant} (${engine.package}@${engine.version}, ${engine.threads} thread(s)${engine.blas ? `, BLAS ${engine.blas.name}` : ''})${engine.notes.length ? ` — ${engine.notes.join('; ')}` : ''}`,
+    `engine: ${engine.variant} (${engine.package}@${engine.version}, ${engine.threads} thread(s)${engine.blas ? `, BLAS ${engine.blas.name}` : ''}${engine.adapter ? `, adapter ${describeWebgpuAdapter(engine.adapter)}` : ''})${engine.notes.length ? ` — ${engine.notes.join('; ')}` : ''}`,
   );
   return engine;
 }

@@ -36,9 +36,10 @@ type Importer = (specifier: string) => Promise<unknown>;
 const defaultImport: Importer = (specifier) => import(/* @vite-ignore */ specifier);
 let importOptional: Importer = defaultImport;
 
-/** Testing only: replace how the optional `webgpu` package is imported; `null` restores it. */
+/** Testing only: replace how the optional `webgpu` package is imported (`null` restores it); forgets Dawn's GPU. */
 export function setWebgpuImporterForTesting(importer: Importer | null): void {
   importOptional = importer ?? defaultImport;
+  dawn = null;
 }
 
 const SOFTWARE_DRIVER = /swiftshader|llvmpipe|lavapipe|softpipe|warp|microsoft basic render/i;
@@ -62,10 +63,19 @@ function installNavigatorGpu(gpu: GPU): void {
   }
 }
 
-let dawn: Promise<{ gpu: GPU; source: WebgpuAdapterInfo['source'] }> | null = null;
+interface GpuSource {
+  gpu: GPU;
+  source: WebgpuAdapterInfo['source'];
+  /** Dawn only: the WebGPU globals (GPUBufferUsage, GPUMapMode, …) a browser would have. */
+  globals?: object;
+}
+let dawn: Promise<GpuSource> | null = null;
 
-/** `navigator.gpu` if the host has one, else one created from the `webgpu` package (once per process). */
-function obtainGpu(): Promise<{ gpu: GPU; source: WebgpuAdapterInfo['source'] }> {
+/**
+ * `navigator.gpu` if the host has one, else one created from the `webgpu` package (once per process). Nothing
+ * global is touched here: probing for an adapter must not make Node look like a browser to other libraries.
+ */
+function obtainGpu(): Promise<GpuSource> {
   const existing = hostGpu();
   if (existing !== undefined) return Promise.resolve({ gpu: existing, source: 'navigator.gpu' });
   dawn ??= (async () => {
@@ -80,14 +90,7 @@ function obtainGpu(): Promise<{ gpu: GPU; source: WebgpuAdapterInfo['source'] }>
           `Add it with \`pnpm add ${WEBGPU_NODE_PKG}@${WEBGPU_NODE_VERSION}\`, or choose another backend ('auto', 'native', 'wasm', 'cpu').`,
       );
     }
-    // GPUBufferUsage, GPUMapMode, … are globals in a browser; tfjs-backend-webgpu reads them.
-    for (const [name, value] of Object.entries(mod.globals)) {
-      if (!(name in globalThis))
-        Object.defineProperty(globalThis, name, { value, configurable: true, writable: true });
-    }
-    const gpu = mod.create([]);
-    installNavigatorGpu(gpu);
-    return { gpu, source: 'webgpu (Dawn)' as const };
+    return { gpu: mod.create([]), source: 'webgpu (Dawn)' as const, globals: mod.globals };
   })();
   return dawn;
 }
@@ -195,6 +198,15 @@ export async function initWebgpu(requireHardware: boolean, forceFail = false): P
   const adapter = await probeWebgpuAdapter();
   if (requireHardware && adapter.software) {
     throw new Error(`webgpu has only a software adapter here: ${describeAdapter(adapter)}`);
+  }
+  const host = await obtainGpu();
+  if (host.source === 'webgpu (Dawn)') {
+    // tfjs-backend-webgpu reads navigator.gpu and the WebGPU globals (GPUBufferUsage, …) as in a browser.
+    for (const [name, value] of Object.entries(host.globals ?? {})) {
+      if (!(name in globalThis))
+        Object.defineProperty(globalThis, name, { value, configurable: true, writable: true });
+    }
+    installNavigatorGpu(host.gpu);
   }
   // Imported only now: it registers the backend at import time when navigator.gpu exists.
   const mod = await import('@tensorflow/tfjs-backend-webgpu');
