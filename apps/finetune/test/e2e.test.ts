@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { embeddedTaskPaths } from '@bigs/data';
 import { fromPretrained } from '@bigs/models';
 import { initEngine } from '@bigs/ssm-kernels';
 import * as tf from '@tensorflow/tfjs';
@@ -58,6 +59,16 @@ describe('pnpm finetune end to end (tiny random model, wasm)', () => {
     expect(r.metric_for_best).toBe('combined_score');
     expect(Object.keys(r.best).sort()).toEqual(['accuracy', 'combined_score', 'epoch', 'f1', 'loss', 'step']);
     expect(r.final.step).toBe(6); // 40 / 16 → 3 steps per epoch, 2 epochs
+    // the majority-class baseline of the same 24 dev mails, printed beside the score
+    const dev = readFileSync(embeddedTaskPaths().dev, 'utf8').trimEnd().split('\n').slice(1, 25);
+    const trainLabels = readFileSync(embeddedTaskPaths().train, 'utf8').trimEnd().split('\n').slice(1, 41);
+    const majority = trainLabels.filter((l) => l.endsWith('\t1')).length > 20 ? 1 : 0;
+    const hit = dev.filter((l) => l.endsWith(`\t${majority}`)).length / 24;
+    expect(r.majority_baseline.label).toBe(majority);
+    expect(r.majority_baseline.accuracy).toBeCloseTo(hit, 12);
+    expect(io.out.join('')).toContain(
+      `embedded: majority-class baseline (always label ${majority}): accuracy ${hit.toFixed(4)}`,
+    );
     expect(r.final.epoch).toBe(2);
     // evaluated at steps 2, 3 (epoch end), 4, 6 (epoch end, last)
     const log = readFileSync(join(out, 'eval_log.jsonl'), 'utf8')
