@@ -21,6 +21,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Finetuning', link: '/guide/finetuning' },
       { text: 'Scaling out', link: '/guide/scaling-out' },
       { text: 'Pipelines: text in, answers out', link: '/guide/pipelines' },
+      { text: 'Live demo in the browser', link: '/guide/demo' },
       { text: 'Analysis', link: '/guide/analysis' },
       { text: 'Benchmarks', link: '/guide/benchmarks' },
       { text: 'Command-line reference', link: '/guide/cli' },
@@ -32,7 +33,7 @@ export default defineConfig({
   title: 'BiGS-TS',
   description: 'Pretraining Without Attention (BiGS) in TypeScript on TensorFlow.js',
   lang: 'en-US',
-  srcExclude: ['README.md', 'examples/**', 'test/**', 'scripts/**', 'test-results/**'],
+  srcExclude: ['README.md', 'examples/**', 'test/**', 'scripts/**', 'test-results/**', 'demo/**', 'public/**'],
   // Offline site: no external fonts or analytics; everything is served from the build.
   head: [],
   lastUpdated: false,

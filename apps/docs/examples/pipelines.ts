@@ -1,6 +1,7 @@
 /**
  * Pipelines: text in, answers out. A tiny random masked-LM and a tiny classifier are saved with the embedded
  * tokenizer (the way `pnpm pretrain` / `pnpm finetune` save theirs), then asked in words.
+ * `fillMaskFromUrl` is the browser way: the model's files fetched from a URL (the docs demo model in the test).
  * Included in guide/pipelines.md; type-checked and run by test/examples.test.ts.
  */
 // #region usage
@@ -9,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { embeddedTokenizerDir } from '@bigs/data';
 import { createConfig, createModel, savePretrained, TINY } from '@bigs/models';
-import { pipeline } from '@bigs/pipelines';
+import { fetchModelFiles, pipeline } from '@bigs/pipelines';
 import { initEngine } from '@bigs/ssm-kernels';
 
 export async function pipelinesExample() {
@@ -66,3 +67,18 @@ export async function pipelinesExample() {
   }
 }
 // #endregion usage
+
+// #region browser
+// In a page (or anywhere fetch works): the model's files come from the URL of a served model directory.
+// Bundlers pick the browser entries of @bigs/* (package.json `browser` condition); no Node built-in is imported.
+export async function fillMaskFromUrl(baseUrl: string, text: string) {
+  const files = await fetchModelFiles(baseUrl); // config.json, model.safetensors, tokenizer.json
+  const fill = await pipeline('fill-mask', files);
+  try {
+    const r = await fill(text, { topK: 5 });
+    return r.masks[0]!.predictions.map((p) => ({ token: p.tokenStr, score: p.score }));
+  } finally {
+    fill.dispose();
+  }
+}
+// #endregion browser

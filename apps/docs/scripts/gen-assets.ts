@@ -3,10 +3,12 @@
  * - `generated/bench-latest.md`: tools/bench/results/latest.md when present, else how to produce it.
  * - `generated/analysis-plots.md` + `public/generated/analysis/*.svg`: when @bigs/analysis exists (found on the
  *   filesystem like every package), its kernel plots for a tiny, untrained BiGS; else how to produce them.
+ * - `public/generated/demo/` + `generated/demo-bundle.md`: the live demo's browser bundle and its measured size.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { buildDemoBundle, demoBundleMarkdown } from './demo-bundle.js';
 import { DOCS_ROOT, discoverPackages, REPO_ROOT } from './packages.js';
 
 const GEN_DIR = join(DOCS_ROOT, 'generated');
@@ -107,12 +109,20 @@ export async function writeAnalysisPlots(): Promise<'rendered' | 'missing' | 'fa
   }
 }
 
-export async function generateAssets(): Promise<{ bench: string; analysis: string }> {
+/** The live demo's browser bundle (scripts/demo-bundle.ts) and the page's statement of its size. */
+export async function writeDemoBundle(): Promise<string> {
+  const sizes = await buildDemoBundle();
+  writeFileSync(join(GEN_DIR, 'demo-bundle.md'), demoBundleMarkdown(sizes));
+  return `${(sizes.jsGzip / 1024).toFixed(0)} KiB gzip`;
+}
+
+export async function generateAssets(): Promise<{ bench: string; analysis: string; demo: string }> {
   mkdirSync(GEN_DIR, { recursive: true });
   const bench = writeBench();
   const analysis = await writeAnalysisPlots();
-  console.log(`assets: bench ${bench}, analysis plots ${analysis}`);
-  return { bench, analysis };
+  const demo = await writeDemoBundle();
+  console.log(`assets: bench ${bench}, analysis plots ${analysis}, demo bundle ${demo}`);
+  return { bench, analysis, demo };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

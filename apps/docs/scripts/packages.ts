@@ -25,13 +25,18 @@ export interface DocPackage {
   description: string;
 }
 
-/** The `@bigs/source` entry of `exports["."]`, or null. */
+/**
+ * The `@bigs/source` entry of `exports["."]` — a path, or `{ browser, default }` for packages with a browser entry
+ * (the Node entry, `default`, is the documented one) — or null.
+ */
 function sourceEntry(pkg: Record<string, unknown>): string | null {
   const exportsField = pkg.exports as Record<string, unknown> | undefined;
   const dot = exportsField?.['.'];
   if (dot && typeof dot === 'object') {
     const src = (dot as Record<string, unknown>)['@bigs/source'];
     if (typeof src === 'string') return src;
+    const node = (src as Record<string, unknown> | undefined)?.default;
+    if (typeof node === 'string') return node;
   }
   return null;
 }

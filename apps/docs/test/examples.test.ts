@@ -12,9 +12,9 @@ import { dataExample } from '../examples/data.js';
 import { fnetUsage } from '../examples/fnet-usage.js';
 import { gettingStarted } from '../examples/getting-started.js';
 import { kernelsAndConvolutions } from '../examples/kernels.js';
-import { pipelinesExample } from '../examples/pipelines.js';
+import { fillMaskFromUrl, pipelinesExample } from '../examples/pipelines.js';
 import { pretrainTiny } from '../examples/pretraining.js';
-import { DOCS_ROOT, REPO_ROOT } from './site.js';
+import { closeServer, DOCS_ROOT, REPO_ROOT, serveStatic } from './site.js';
 
 describe('guide examples', () => {
   it('type-check (tsc --noEmit over examples/, scripts/ and test/)', () => {
@@ -82,6 +82,23 @@ describe('guide examples', () => {
     expect(r.sst2NumLabels).toBe(2);
     expect(r.sequences).toBeGreaterThan(0);
     expect(r.batchShape?.[1]).toBe(32);
+  });
+
+  it('pipelines from a URL: the served demo model gives what the dir pipeline gives', async () => {
+    const { pipeline } = await import('@bigs/pipelines');
+    const { initEngine } = await import('@bigs/ssm-kernels');
+    await initEngine({ backend: 'cpu', quiet: true });
+    const { server, origin } = await serveStatic(join(DOCS_ROOT, 'public'));
+    try {
+      const text = 'the whale swam into the [MASK] .';
+      const got = await fillMaskFromUrl(`${origin}/demo/fill-mask/`, text);
+      const fill = await pipeline('fill-mask', join(DOCS_ROOT, 'public', 'demo', 'fill-mask'));
+      const want = (await fill(text, { topK: 5 })).masks[0]!.predictions;
+      fill.dispose();
+      expect(got).toEqual(want.map((p) => ({ token: p.tokenStr, score: p.score })));
+    } finally {
+      await closeServer(server);
+    }
   });
 
   it('pipelines: fill-mask, text-classification, feature-extraction, truncation', async () => {

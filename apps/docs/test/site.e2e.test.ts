@@ -5,14 +5,20 @@
  * - Browser (Debian's chromium driven by playwright-core, never a downloaded browser): click from the home page to
  *   a guide and to an API page, no console errors, a screenshot in test-results/. Skips when /usr/bin/chromium is
  *   absent, unless BIGS_REQUIRE_BROWSER=1 (CI), where it fails.
+ * - The live demo (guide/demo): the page loads the demo models on the wasm engine, a typed `[MASK]` sentence gets
+ *   the same top-5 tokens and scores as `@bigs/pipelines` gives here in Node on the same files (same wasm engine),
+ *   likewise a classified text; the kernel plot is drawn and the time per prediction shown; no console error, no
+ *   request leaving 127.0.0.1.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { pipeline } from '@bigs/pipelines';
+import { initEngine } from '@bigs/ssm-kernels';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeServer, DIST, RESULTS_DIR, serveStatic } from './site.js';
+import { closeServer, DIST, DOCS_ROOT, RESULTS_DIR, serveStatic } from './site.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -175,6 +181,111 @@ describe.skipIf(!haveChromium && !requireBrowser)('in a headless browser', () =>
     } finally {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
+    }
+    expect(errors, errors.join('\n')).toEqual([]);
+  });
+});
+
+/** Chromium with a fresh profile; every console error, page error, failed or outside request goes to `errors`. */
+async function openBrowser(
+  errors: string[],
+): Promise<{ context: BrowserContext; page: Page; close: () => Promise<void> }> {
+  const profile = mkdtempSync(join(tmpdir(), 'bigs-docs-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    viewport: { width: 1280, height: 900 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()} (${page.url()})`);
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message} (${page.url()})`));
+  page.on('requestfailed', (r) => errors.push(`requestfailed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  await context.route(/^(?!http:\/\/127\.0\.0\.1:)/, (route) => {
+    errors.push(`external request: ${route.request().url()}`);
+    return route.abort();
+  });
+  const close = async () => {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  };
+  return { context, page, close };
+}
+
+const MASKED = 'the captain of the [MASK] looked at the sea .';
+const EMAIL = 'Dear friend, earn $5000 a week from home! Limited offer, click here now to get rich.';
+
+describe.skipIf(!haveChromium && !requireBrowser)('the live demo in a headless browser', () => {
+  it('fill-mask and classification in the page equal the Node pipelines on the same files', async () => {
+    if (!haveChromium)
+      throw new Error(`BIGS_REQUIRE_BROWSER=1 but ${CHROMIUM} is missing (apt-get install chromium)`);
+    // The Node answers: the same files, the same engine (tfjs-backend-wasm, one thread).
+    await initEngine({ backend: 'wasm', threads: 1, quiet: true });
+    const fill = await pipeline('fill-mask', join(DOCS_ROOT, 'public', 'demo', 'fill-mask'));
+    const classify = await pipeline('text-classification', join(DOCS_ROOT, 'public', 'demo', 'classify'));
+    const want = (await fill(MASKED, { topK: 5 })).masks[0]!.predictions;
+    const wantCls = (await classify(EMAIL, { topK: 'all' })).labels;
+    fill.dispose();
+    classify.dispose();
+
+    const errors: string[] = [];
+    const { page, close } = await openBrowser(errors);
+    try {
+      await page.goto(`${origin}/guide/demo.html`);
+      const status = page.locator('[data-demo="status"]');
+      await page.locator('[data-demo="status"][data-ready="true"]').waitFor({ timeout: 180_000 });
+      expect(await status.getAttribute('data-engine')).toBe('wasm');
+      expect(await status.textContent()).toMatch(/Engine: wasm \(@tensorflow\/tfjs-backend-wasm@4\.22\.0/);
+      expect(await page.locator('[data-demo="kernels"] svg').count()).toBe(1);
+
+      const input = page.locator('[data-demo="mask-input"]');
+      await input.fill('');
+      await input.pressSequentially(MASKED);
+      await input.press('Enter');
+      await page.locator(`[data-demo="mask-out"][data-input="${MASKED}"]`).waitFor({ timeout: 60_000 });
+      const got = await page.locator('[data-demo="mask-out"] ol[data-mask="0"] li').evaluateAll((lis) =>
+        lis.map((li) => ({
+          token: (li as HTMLElement).dataset.token!,
+          score: Number((li as HTMLElement).dataset.score),
+        })),
+      );
+      expect(got.map((p) => p.token)).toEqual(want.map((p) => p.tokenStr));
+      for (const [i, p] of got.entries()) expect(p.score).toBeCloseTo(want[i]!.score, 5);
+      const ms = Number(await page.locator('[data-demo="mask-time"]').getAttribute('data-ms'));
+      expect(ms).toBeGreaterThan(0);
+      expect(await page.locator('[data-demo="mask-time"]').textContent()).toMatch(
+        /ms for this prediction \(median/,
+      );
+      console.log(`docs e2e: demo fill-mask prediction in Chromium (wasm): ${ms.toFixed(1)} ms`);
+
+      const text = page.locator('[data-demo="cls-text"]');
+      await text.fill(EMAIL);
+      await page.locator('[data-demo="cls-form"] button').click();
+      await page.locator(`[data-demo="cls-out"][data-input="${EMAIL}"]`).waitFor({ timeout: 60_000 });
+      const gotCls = await page.locator('[data-demo="cls-out"] li').evaluateAll((lis) =>
+        lis.map((li) => ({
+          label: (li as HTMLElement).dataset.label!,
+          score: Number((li as HTMLElement).dataset.score),
+        })),
+      );
+      expect(gotCls.map((l) => l.label)).toEqual(wantCls.map((l) => l.label));
+      for (const [i, l] of gotCls.entries()) expect(l.score).toBeCloseTo(wantCls[i]!.score, 5);
+
+      mkdirSync(RESULTS_DIR, { recursive: true });
+      await page.screenshot({ path: join(RESULTS_DIR, 'guide-demo.png'), fullPage: true });
+    } finally {
+      await close();
     }
     expect(errors, errors.join('\n')).toEqual([]);
   });
