@@ -44,7 +44,7 @@ async function expectSame(fn: () => tf.Tensor[], tol = TOL): Promise<void> {
   const want = await on('cpu', fn);
   const got = await on('webgpu', fn);
   expect(got.length).toBe(want.length);
-  got.forEach((g, i) => expect(relMaxErr(g, want[i]!), `output ${i}`).toBeLessThan(tol));
+  for (const [i, g] of got.entries()) expect(relMaxErr(g, want[i]!), `output ${i}`).toBeLessThan(tol);
 }
 
 /** y and the gradients of Σ y·r for u, k (and d) through `conv`. */
