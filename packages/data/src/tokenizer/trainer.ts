@@ -43,8 +43,32 @@ export async function trainWordPiece(
   options: TrainWordPieceOptions = {},
 ): Promise<TrainWordPieceResult> {
   const vocabSize = options.vocabSize ?? 30522;
-  const minFrequency = options.minFrequency ?? 2;
   const prefix = options.continuingSubwordPrefix ?? '##';
+  const specials = specialTokensOf(options, vocabSize);
+  const basic = new BasicTokenizer({ ...options, neverSplit: specials });
+  const { wordList, totalWords } = await countWords(texts, basic, options);
+  const chars = chooseAlphabet(wordList, options);
+  const v = initialVocab(specials, chars, wordList, prefix);
+  const m = new MergeState(wordsAsSymbols(wordList, new Set(chars), v.ids, prefix));
+  const merges = runMerges(m, v, vocabSize, options.minFrequency ?? 2, prefix, options);
+  const unk = specials.includes(DEFAULT_SPECIAL_TOKENS.unk) ? DEFAULT_SPECIAL_TOKENS.unk : undefined;
+  const tokenizer = new BertTokenizer(v.vocab, {
+    lowercase: basic.lowercase,
+    stripAccents: basic.stripAccents,
+    cleanText: basic.cleanText,
+    handleChineseChars: basic.handleChineseChars,
+    continuingSubwordPrefix: prefix,
+    ...(unk ? { unkToken: unk } : {}),
+  });
+  return {
+    tokenizer,
+    vocab: v.vocab,
+    stats: { distinctWords: wordList.length, totalWords, alphabet: chars.length, merges },
+  };
+}
+
+/** The special tokens (default BERT's five), checked with the vocabulary size. */
+function specialTokensOf(options: TrainWordPieceOptions, vocabSize: number): string[] {
   const specials = [
     ...(options.specialTokens ?? [
       DEFAULT_SPECIAL_TOKENS.pad,
@@ -59,9 +83,15 @@ export async function trainWordPiece(
   }
   if (new Set(specials).size !== specials.length)
     throw new Error('trainWordPiece: specialTokens has duplicates');
-  const basic = new BasicTokenizer({ ...options, neverSplit: specials });
+  return specials;
+}
 
-  // 1. Word counts.
+/** 1. Word counts, most frequent first (ties by text). */
+async function countWords(
+  texts: AsyncIterable<string> | Iterable<string>,
+  basic: BasicTokenizer,
+  options: TrainWordPieceOptions,
+): Promise<{ wordList: [string, number][]; totalWords: number }> {
   const counts = new Map<string, number>();
   let totalWords = 0;
   let done = 0;
@@ -77,8 +107,11 @@ export async function trainWordPiece(
   const wordList = [...counts.entries()].sort(
     (x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0),
   );
+  return { wordList, totalWords };
+}
 
-  // 2. Alphabet.
+/** 2. The alphabet (limited to the `limitAlphabet` most frequent, `initialAlphabet` always kept), by code point. */
+function chooseAlphabet(wordList: [string, number][], options: TrainWordPieceOptions): string[] {
   const charCounts = new Map<string, number>();
   for (const [w, c] of wordList) for (const ch of w) charCounts.set(ch, (charCounts.get(ch) ?? 0) + c);
   for (const ch of options.initialAlphabet ?? []) charCounts.set(ch, Number.POSITIVE_INFINITY);
@@ -89,22 +122,39 @@ export async function trainWordPiece(
       .sort((x, y) => y[1] - x[1] || x[0].codePointAt(0)! - y[0].codePointAt(0)!)
       .slice(0, Math.max(limit, (options.initialAlphabet ?? []).length));
   }
-  const chars = alphabet.map(([ch]) => ch).sort((x, y) => x.codePointAt(0)! - y.codePointAt(0)!);
-  const kept = new Set(chars);
+  return alphabet.map(([ch]) => ch).sort((x, y) => x.codePointAt(0)! - y.codePointAt(0)!);
+}
 
-  const vocab: string[] = [];
-  const ids = new Map<string, number>();
-  const add = (t: string): number => {
-    let id = ids.get(t);
-    if (id === undefined) {
-      id = vocab.length;
-      vocab.push(t);
-      ids.set(t, id);
-    }
-    return id;
+/** The growing vocabulary: tokens in id order and their ids. */
+interface Vocab {
+  vocab: string[];
+  ids: Map<string, number>;
+  add(t: string): number;
+}
+
+/** Specials, the alphabet, then the `##` continuation characters (by code point). */
+function initialVocab(
+  specials: string[],
+  chars: string[],
+  wordList: [string, number][],
+  prefix: string,
+): Vocab {
+  const v: Vocab = {
+    vocab: [],
+    ids: new Map(),
+    add(t) {
+      let id = this.ids.get(t);
+      if (id === undefined) {
+        id = this.vocab.length;
+        this.vocab.push(t);
+        this.ids.set(t, id);
+      }
+      return id;
+    },
   };
-  for (const s of specials) add(s);
-  for (const ch of chars) add(ch);
+  for (const s of specials) v.add(s);
+  for (const ch of chars) v.add(ch);
+  const kept = new Set(chars);
   const contChars = new Set<string>();
   for (const [w] of wordList) {
     let first = true;
@@ -113,9 +163,17 @@ export async function trainWordPiece(
       first = false;
     }
   }
-  for (const ch of [...contChars].sort((x, y) => x.codePointAt(0)! - y.codePointAt(0)!)) add(prefix + ch);
+  for (const ch of [...contChars].sort((x, y) => x.codePointAt(0)! - y.codePointAt(0)!)) v.add(prefix + ch);
+  return v;
+}
 
-  // 3. Words as symbol ids.
+/** 3. Words as symbol ids (characters outside the alphabet dropped), with their counts. */
+function wordsAsSymbols(
+  wordList: [string, number][],
+  kept: Set<string>,
+  ids: Map<string, number>,
+  prefix: string,
+) {
   const words: number[][] = [];
   const wordCounts: number[] = [];
   for (const [w, c] of wordList) {
@@ -128,98 +186,113 @@ export async function trainWordPiece(
     words.push(syms);
     wordCounts.push(c);
   }
+  return { words, wordCounts };
+}
 
-  // 4. Merges.
-  const SHIFT = 2 ** 21;
-  const key = (a: number, b: number) => a * SHIFT + b;
-  const pairCounts = new Map<number, number>();
-  const where = new Map<number, Set<number>>();
-  words.forEach((syms, wi) => {
-    const c = wordCounts[wi]!;
-    for (let i = 0; i + 1 < syms.length; i++) {
-      const k = key(syms[i]!, syms[i + 1]!);
-      pairCounts.set(k, (pairCounts.get(k) ?? 0) + c);
-      addWhere(where, k, wi);
+const SHIFT = 2 ** 21;
+const pairKey = (a: number, b: number) => a * SHIFT + b;
+
+/** Pair counts (weighted by word frequency), which words hold each pair, and a lazy max-heap of the counts. */
+class MergeState {
+  readonly pairCounts = new Map<number, number>();
+  readonly where = new Map<number, Set<number>>();
+  readonly heap = new PairHeap();
+  private readonly words: number[][];
+  private readonly wordCounts: number[];
+
+  constructor(w: { words: number[][]; wordCounts: number[] }) {
+    this.words = w.words;
+    this.wordCounts = w.wordCounts;
+    this.words.forEach((syms, wi) => {
+      const c = this.wordCounts[wi]!;
+      for (let i = 0; i + 1 < syms.length; i++) {
+        const k = pairKey(syms[i]!, syms[i + 1]!);
+        this.pairCounts.set(k, (this.pairCounts.get(k) ?? 0) + c);
+        addWhere(this.where, k, wi);
+      }
+    });
+    for (const [k, c] of this.pairCounts) this.heap.push(c, k);
+  }
+
+  /** Replace the pair `key` = (a, b) by `newId` in every word holding it, updating counts and the heap. */
+  merge(key: number, newId: number): void {
+    const a = Math.floor(key / SHIFT);
+    const b = key % SHIFT;
+    const touched = new Set<number>();
+    const wordSet = this.where.get(key);
+    this.where.delete(key);
+    for (const wi of wordSet ?? []) this.mergeInWord(wi, a, b, newId, touched);
+    this.pairCounts.delete(key);
+    touched.delete(key);
+    for (const k of touched) {
+      const c = this.pairCounts.get(k)!;
+      if (c <= 0) this.pairCounts.delete(k);
+      else this.heap.push(c, k);
     }
-  });
-  const heap = new PairHeap();
-  for (const [k, c] of pairCounts) heap.push(c, k);
+  }
+
+  private mergeInWord(wi: number, a: number, b: number, newId: number, touched: Set<number>): void {
+    const syms = this.words[wi]!;
+    const c = this.wordCounts[wi]!;
+    let has = false;
+    for (let i = 0; i + 1 < syms.length; i++) {
+      if (syms[i] === a && syms[i + 1] === b) {
+        has = true;
+        break;
+      }
+    }
+    if (!has) return;
+    for (let i = 0; i + 1 < syms.length; i++) {
+      const k = pairKey(syms[i]!, syms[i + 1]!);
+      this.pairCounts.set(k, this.pairCounts.get(k)! - c);
+      touched.add(k);
+    }
+    const merged: number[] = [];
+    for (let i = 0; i < syms.length; i++) {
+      if (i + 1 < syms.length && syms[i] === a && syms[i + 1] === b) {
+        merged.push(newId);
+        i++;
+      } else {
+        merged.push(syms[i]!);
+      }
+    }
+    this.words[wi] = merged;
+    for (let i = 0; i + 1 < merged.length; i++) {
+      const k = pairKey(merged[i]!, merged[i + 1]!);
+      this.pairCounts.set(k, (this.pairCounts.get(k) ?? 0) + c);
+      touched.add(k);
+      addWhere(this.where, k, wi);
+    }
+  }
+}
+
+/** 4. Merge the most frequent pair until the vocabulary is full or no pair reaches `minFrequency`. */
+function runMerges(
+  m: MergeState,
+  v: Vocab,
+  vocabSize: number,
+  minFrequency: number,
+  prefix: string,
+  options: TrainWordPieceOptions,
+): number {
   let merges = 0;
-  while (vocab.length < vocabSize && heap.size > 0) {
-    const top = heap.pop();
-    const real = pairCounts.get(top.key) ?? 0;
+  while (v.vocab.length < vocabSize && m.heap.size > 0) {
+    const top = m.heap.pop();
+    const real = m.pairCounts.get(top.key) ?? 0;
     if (real !== top.count) {
-      if (real > 0) heap.push(real, top.key);
+      if (real > 0) m.heap.push(real, top.key);
       continue;
     }
     if (real < minFrequency || real === 0) break;
-    const a = Math.floor(top.key / SHIFT);
-    const b = top.key % SHIFT;
-    const bTok = vocab[b]!;
-    const newTok = vocab[a]! + (bTok.startsWith(prefix) ? bTok.slice(prefix.length) : bTok);
-    if (vocabSize > 0 && vocab.length >= vocabSize && !ids.has(newTok)) break;
-    const newId = add(newTok);
+    const bTok = v.vocab[top.key % SHIFT]!;
+    const newTok =
+      v.vocab[Math.floor(top.key / SHIFT)]! + (bTok.startsWith(prefix) ? bTok.slice(prefix.length) : bTok);
+    if (vocabSize > 0 && v.vocab.length >= vocabSize && !v.ids.has(newTok)) break;
+    m.merge(top.key, v.add(newTok));
     merges++;
-    const touched = new Set<number>();
-    const wordSet = where.get(top.key);
-    where.delete(top.key);
-    for (const wi of wordSet ?? []) {
-      const syms = words[wi]!;
-      const c = wordCounts[wi]!;
-      let has = false;
-      for (let i = 0; i + 1 < syms.length; i++) {
-        if (syms[i] === a && syms[i + 1] === b) {
-          has = true;
-          break;
-        }
-      }
-      if (!has) continue;
-      for (let i = 0; i + 1 < syms.length; i++) {
-        const k = key(syms[i]!, syms[i + 1]!);
-        pairCounts.set(k, pairCounts.get(k)! - c);
-        touched.add(k);
-      }
-      const merged: number[] = [];
-      for (let i = 0; i < syms.length; i++) {
-        if (i + 1 < syms.length && syms[i] === a && syms[i + 1] === b) {
-          merged.push(newId);
-          i++;
-        } else {
-          merged.push(syms[i]!);
-        }
-      }
-      words[wi] = merged;
-      for (let i = 0; i + 1 < merged.length; i++) {
-        const k = key(merged[i]!, merged[i + 1]!);
-        pairCounts.set(k, (pairCounts.get(k) ?? 0) + c);
-        touched.add(k);
-        addWhere(where, k, wi);
-      }
-    }
-    pairCounts.delete(top.key);
-    touched.delete(top.key);
-    for (const k of touched) {
-      const c = pairCounts.get(k)!;
-      if (c <= 0) pairCounts.delete(k);
-      else heap.push(c, k);
-    }
     if (options.onProgress && merges % 1000 === 0) options.onProgress({ phase: 'merge', done: merges });
   }
-
-  const unk = specials.includes(DEFAULT_SPECIAL_TOKENS.unk) ? DEFAULT_SPECIAL_TOKENS.unk : undefined;
-  const tokenizer = new BertTokenizer(vocab, {
-    lowercase: basic.lowercase,
-    stripAccents: basic.stripAccents,
-    cleanText: basic.cleanText,
-    handleChineseChars: basic.handleChineseChars,
-    continuingSubwordPrefix: prefix,
-    ...(unk ? { unkToken: unk } : {}),
-  });
-  return {
-    tokenizer,
-    vocab,
-    stats: { distinctWords: wordList.length, totalWords, alphabet: chars.length, merges },
-  };
+  return merges;
 }
 
 function addWhere(where: Map<number, Set<number>>, k: number, wi: number): void {
