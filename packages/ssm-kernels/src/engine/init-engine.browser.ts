@@ -10,7 +10,6 @@ import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount, version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import { installFastMatMulGradient } from '../dense/batch-matmul-grad.js';
 import type { BackendRequest, EngineInfo, InitEngineOptions } from './init-engine.js';
-import './register-unsorted-segment-sum.js';
 
 /** The backends `initEngine` accepts in a browser: `auto` = wasm, else cpu. */
 export const BROWSER_BACKEND_REQUESTS: readonly BackendRequest[] = ['auto', 'wasm', 'cpu'];
