@@ -57,14 +57,18 @@ export async function writeCheckpointAtomic(
   return final;
 }
 
-/** Published checkpoints of `outputDir`, ascending by step (temporaries and other entries are ignored). */
-export async function listCheckpoints(outputDir: string): Promise<CheckpointEntry[]> {
-  let names: string[];
+/** The entry names of `dir`; none when it does not exist (or cannot be read). */
+async function entryNames(dir: string): Promise<string[]> {
   try {
-    names = await readdir(outputDir);
+    return await readdir(dir);
   } catch {
     return [];
   }
+}
+
+/** Published checkpoints of `outputDir`, ascending by step (temporaries and other entries are ignored). */
+export async function listCheckpoints(outputDir: string): Promise<CheckpointEntry[]> {
+  const names = await entryNames(outputDir);
   const out: CheckpointEntry[] = [];
   for (const name of names) {
     const m = /^checkpoint-(\d+)$/.exec(name);
@@ -120,12 +124,7 @@ export async function pruneCheckpoints(
  * Returns the names removed.
  */
 export async function removeStaleTemporaries(outputDir: string): Promise<string[]> {
-  let names: string[];
-  try {
-    names = await readdir(outputDir);
-  } catch {
-    return [];
-  }
+  const names = await entryNames(outputDir);
   const removed: string[] = [];
   for (const name of names) {
     if (name.startsWith(OLD_PREFIX)) {
