@@ -87,7 +87,7 @@ function stripHtml(html) {
     .replace(/<(style|script)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
     .replace(/<!--[\s\S]*?-->/g, ' ')
     .replace(/<[^>]*>/g, ' ')
-    .replace(/&(#\d+|[a-z]+);/gi, (m, e) =>
+    .replace(/&(#\d+|[a-z]+);/gi, (_m, e) =>
       e[0] === '#' ? String.fromCharCode(Number(e.slice(1)) % 65536) : (ENTITIES[e.toLowerCase()] ?? ' '),
     );
 }
