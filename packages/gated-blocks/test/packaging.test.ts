@@ -1,6 +1,6 @@
 /**
  * Supply chain: packed @bigs tarballs fail closed (tools/scripts/pack-manifest.mjs, "Publishing" in CONTRIBUTING.md).
- * The real package.json files of gated-blocks and its siblings (ssm-kernels, tfjs-backend-native) are packed with
+ * The real package.json files of gated-blocks and its siblings (ssm-kernels, tfjs-backend-native, common) are packed with
  * `pnpm pack` and installed with `npm install` into empty directories, against a registry stub that records every
  * request and offers a squatter's `@bigs/ssm-kernels@0.1.0` (whose install script leaves a PWNED file): one tarball
  * alone must fail with a message naming the tarballs to add and install or run nothing from the registry (npm
@@ -26,12 +26,13 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '../../..');
-const SIBLINGS = ['gated-blocks', 'ssm-kernels', 'tfjs-backend-native'] as const;
+const SIBLINGS = ['gated-blocks', 'ssm-kernels', 'tfjs-backend-native', 'common'] as const;
 const TARBALL = (name: string) => `bigs-${name}-0.1.0.tgz`;
 
 /** Tiny stand-ins for the built dist/ (the test is about packaging, not the code): each imports its sibling. */
 const DIST: Record<(typeof SIBLINGS)[number], string> = {
   'tfjs-backend-native': "export const engine = 'native';\n",
+  common: "export const common = 'common';\n",
   'ssm-kernels':
     "import { engine } from '@bigs/tfjs-backend-native';\nexport const kernels = 'ssm-kernels+' + engine;\n",
   'gated-blocks': "export { kernels } from '@bigs/ssm-kernels';\nexport const blocks = 'gated-blocks';\n",
@@ -45,7 +46,7 @@ const SQUATTER_MANIFEST = JSON.stringify({
 
 /** Nothing was downloaded from the registry (npm may look up a missing optional peer's name, nothing more). */
 function nothingFetched(dir: string): void {
-  expect(requests.filter((u) => !/^\/@bigs(%2f|\/)ssm-kernels$/i.test(u))).toEqual([]);
+  expect(requests.filter((u) => !/^\/@bigs(%2f|\/)(ssm-kernels|common)$/i.test(u))).toEqual([]);
   expect(existsSync(join(dir, 'PWNED'))).toBe(false);
 }
 
@@ -236,8 +237,12 @@ describe('packed tarballs fail closed', () => {
     expect(m.peerDependenciesMeta['@bigs/ssm-kernels']).toEqual({ optional: true });
     expect(m.bigs).toEqual({
       packedBy: 'bigs-ts tools/scripts/pack-manifest.mjs',
-      siblings: { '@bigs/ssm-kernels': '0.1.0' },
-      requires: { '@bigs/ssm-kernels': '0.1.0', '@bigs/tfjs-backend-native': '0.1.0' },
+      siblings: { '@bigs/common': '0.1.0', '@bigs/ssm-kernels': '0.1.0' },
+      requires: {
+        '@bigs/common': '0.1.0',
+        '@bigs/ssm-kernels': '0.1.0',
+        '@bigs/tfjs-backend-native': '0.1.0',
+      },
     });
     expect(m.scripts.postinstall).toBe('node bigs-pack/check-siblings.cjs');
     expect(m.scripts.prepack).toBeUndefined();
@@ -264,10 +269,10 @@ describe('packed tarballs fail closed', () => {
     const r = await npmInstall(dir, [TARBALL('gated-blocks')]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain(
-      '@bigs/gated-blocks@0.1.0: refusing to install: @bigs/ssm-kernels@0.1.0 is not installed',
+      '@bigs/gated-blocks@0.1.0: refusing to install: @bigs/common@0.1.0 is not installed; @bigs/ssm-kernels@0.1.0 is not installed',
     );
     expect(r.stderr).toContain(
-      'npm install ./bigs-gated-blocks-0.1.0.tgz ./bigs-ssm-kernels-0.1.0.tgz ./bigs-tfjs-backend-native-0.1.0.tgz',
+      'npm install ./bigs-gated-blocks-0.1.0.tgz ./bigs-common-0.1.0.tgz ./bigs-ssm-kernels-0.1.0.tgz ./bigs-tfjs-backend-native-0.1.0.tgz',
     );
     nothingFetched(dir);
     expect(existsSync(join(dir, 'node_modules/@bigs/ssm-kernels'))).toBe(false);

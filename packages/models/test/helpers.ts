@@ -1,3 +1,4 @@
+import { createRng } from '@bigs/common';
 import { initEngine, nativeEngineUnavailable } from '@bigs/ssm-kernels';
 import * as tf from '@tensorflow/tfjs';
 import type { BiGSPreTrainedModel } from '../src/model/bigs-model.js';
@@ -18,17 +19,11 @@ export async function fastBackends(): Promise<Array<'wasm' | 'native'>> {
   return reason === null ? ['wasm', 'native'] : ['wasm'];
 }
 
-/** Deterministic uniform(lo, hi) values (mulberry32). */
+/** Deterministic uniform(lo, hi) values (the project's RNG, `createRng`). */
 export function uniform(n: number, seed: number, lo = -1, hi = 1): Float32Array {
-  let a = seed >>> 0;
+  const rng = createRng(seed);
   const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = lo + (((t ^ (t >>> 14)) >>> 0) / 4294967296) * (hi - lo);
-  }
+  for (let i = 0; i < n; i++) out[i] = lo + rng.uniform() * (hi - lo);
   return out;
 }
 

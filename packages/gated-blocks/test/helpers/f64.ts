@@ -3,6 +3,7 @@
  * independently of the package: literal flips, explicit loops, ZOH kernel evaluated in complex float64.
  * Arrays are row-major Float64Array; a "matrix" is [rows, cols].
  */
+import { createRng } from '@bigs/common';
 import { type BackendRequest, initEngine, nativeEngineUnavailable } from '@bigs/ssm-kernels';
 import * as tf from '@tensorflow/tfjs';
 
@@ -25,17 +26,11 @@ export async function testBackends(): Promise<Array<'cpu' | 'wasm' | 'native'>> 
 
 export const f64 = (t: tf.Tensor): Float64Array => Float64Array.from(t.dataSync() as Float32Array);
 
-/** Deterministic uniform(lo, hi) values (mulberry32). */
+/** Deterministic uniform(lo, hi) values (the project's RNG, `createRng`). */
 export function uniform(n: number, seed: number, lo = -1, hi = 1): Float64Array {
-  let a = seed >>> 0;
+  const rng = createRng(seed);
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = lo + (((t ^ (t >>> 14)) >>> 0) / 4294967296) * (hi - lo);
-  }
+  for (let i = 0; i < n; i++) out[i] = lo + rng.uniform() * (hi - lo);
   return out;
 }
 

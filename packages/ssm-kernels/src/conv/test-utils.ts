@@ -1,16 +1,11 @@
 /** Test helpers for the conv tests (deterministic random data, error norms). Not exported by the package. */
+import { createRng } from '@bigs/common';
 
-/** Deterministic uniform(−1, 1) values from a 32-bit seed (mulberry32). */
+/** Deterministic uniform(−1, 1) values from an integer seed (the project's RNG, `createRng`). */
 export function randomValues(n: number, seed: number): Float64Array {
-  let a = seed >>> 0;
+  const rng = createRng(seed);
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  }
+  for (let i = 0; i < n; i++) out[i] = rng.uniform() * 2 - 1;
   return out;
 }
 
