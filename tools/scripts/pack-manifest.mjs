@@ -47,7 +47,8 @@ export function workspacePackages(pkgDir) {
     const file = join(parent, d.name, 'package.json');
     if (!d.isDirectory() || !existsSync(file)) continue;
     const m = readJson(file);
-    if (typeof m.name !== 'string' || !isBigs(m.name)) continue;
+    // Private packages (apps' helpers such as @bigs/cli-kit) are never packed, so never a sibling to pin.
+    if (typeof m.name !== 'string' || !isBigs(m.name) || m.private === true) continue;
     out.set(m.name, { version: m.version, deps: Object.keys(m.dependencies ?? {}).filter(isBigs) });
   }
   return out;

@@ -80,7 +80,13 @@ function copyPackage(name: (typeof SIBLINGS)[number]): string {
   mkdirSync(join(dst, 'dist'), { recursive: true });
   const m = JSON.parse(readFileSync(join(src, 'package.json'), 'utf8'));
   // Third-party dependencies would need a real registry; this test runs offline. The @bigs ones are untouched.
-  for (const field of ['dependencies', 'peerDependencies', 'peerDependenciesMeta', 'devDependencies']) {
+  for (const field of [
+    'dependencies',
+    'optionalDependencies',
+    'peerDependencies',
+    'peerDependenciesMeta',
+    'devDependencies',
+  ]) {
     if (!m[field]) continue;
     m[field] = Object.fromEntries(Object.entries(m[field]).filter(([k]) => k.startsWith('@bigs/')));
     if (Object.keys(m[field]).length === 0) delete m[field];
