@@ -69,4 +69,18 @@ describe('paper-2x2 orchestration (fake apps)', () => {
     expect(existsSync(join(steps[0]!.dir, 'experiment-done.json'))).toBe(false);
     expect(readFileSync(`${steps[0]!.dir}.log`, 'utf8')).toContain('exit 3');
   });
+  it('the report of a larger plan shows only the runs finished so far (--report)', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'exp-run-'));
+    process.env.FAKE_APP_LOG = join(out, 'calls.log');
+    delete process.env.FAKE_APP_STOP;
+    const one = options(out, { seeds: seedList(1) });
+    const ran = await prepare(one);
+    expect(await runSteps(one, ran.steps)).toBe(0);
+    const two = options(out, { seeds: seedList(2), reportOnly: true });
+    const { models, steps } = await prepare(two);
+    const table = writeResults(two, steps, models);
+    expect(table).toContain('| 7.580 |'); // seed 42 only: eval_loss 8 - 42/100, no ± spread
+    const json = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    expect(json.cells[0].seeds).toHaveLength(1);
+  });
 });

@@ -24,6 +24,8 @@ export interface ExperimentOptions {
   vocabSize: number;
   /** Only print the plan. */
   dryRun: boolean;
+  /** Run nothing; write the results of the finished runs (e.g. with more --seeds than every cell has). */
+  reportOnly?: boolean;
   /** Command prefix (default: the root scripts through pnpm); tests point it at a fake app. */
   prefix?: readonly string[];
   log: (line: string) => void;

@@ -23,7 +23,7 @@ async function main(): Promise<number> {
     for (const s of steps) process.stdout.write(`pnpm ${s.args.join(' ')}\n`);
     return 0;
   }
-  const code = await runSteps(o, steps);
+  const code = o.reportOnly ? 0 : await runSteps(o, steps);
   const table = writeResults(o, steps, models);
   process.stdout.write(table);
   o.log(`results: ${resolve(o.out, 'results.md')}, results.json, loss-train.svg, loss-heldout.svg`);

@@ -23,6 +23,7 @@ Flags:
   --glue-dir DIR             a GLUE download (RTE/, MRPC/, STS-B/, WNLI/ with train.tsv, dev.tsv)
   --backend NAME             tensor engine passed to the apps (default: auto)
   --dry-run                  print the sizes and commands, run nothing
+  --report                   run nothing: write the table and curves of the runs finished so far
   --help
 `;
 
@@ -40,6 +41,7 @@ export async function parseOptions(argv: string[], repoRoot: string): Promise<Ex
       'glue-dir': { type: 'string' },
       backend: { type: 'string', default: 'auto' },
       'dry-run': { type: 'boolean', default: false },
+      report: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -66,6 +68,7 @@ export async function parseOptions(argv: string[], repoRoot: string): Promise<Ex
     repoRoot,
     vocabSize: tokenizer.vocabSize,
     dryRun: values['dry-run'],
+    reportOnly: values.report,
     log: (line) => process.stderr.write(`experiment: ${line}\n`),
   };
 }
