@@ -247,7 +247,7 @@ describe.skipIf(!haveChromium && !requireBrowser)('the live demo in a headless b
       await page.locator('[data-demo="status"][data-ready="true"]').waitFor({ timeout: 180_000 });
       expect(await status.getAttribute('data-engine')).toBe('wasm');
       expect(await status.textContent()).toMatch(/Engine: wasm \(@tensorflow\/tfjs-backend-wasm@4\.22\.0/);
-      expect(await page.locator('[data-demo="kernels"] svg').count()).toBe(1);
+      expect(await page.locator('[data-demo="kernels"] > svg').count()).toBe(1);
 
       const input = page.locator('[data-demo="mask-input"]');
       await input.fill('');
