@@ -130,6 +130,37 @@ export function parseSafetensors(bytes: Uint8Array, fileName = '<buffer>'): Safe
   const fail = (msg: string): never => {
     throw new Error(`safetensors file '${fileName}': ${msg}`);
   };
+  const { header, dataStart } = readHeader(bytes, fail);
+  const dataLen = bytes.byteLength - dataStart;
+  const metadata: Record<string, string> = {};
+  const entries: HeaderEntry[] = [];
+  for (const [name, raw] of Object.entries(header)) {
+    if (name === '__metadata__') Object.assign(metadata, readMetadata(raw, fail));
+    else entries.push(readEntry(name, raw, dataLen, fail));
+  }
+  checkCoverage(entries, dataLen, fail);
+  const tensors = new Map<string, SafetensorsTensor>();
+  for (const e of entries) {
+    const numel = e.shape.reduce((a, b) => a * b, 1);
+    const data = decode(e.dtype, bytes.subarray(dataStart + e.begin, dataStart + e.end), numel);
+    tensors.set(e.name, { dtype: e.dtype, shape: e.shape, data });
+  }
+  return { tensors, metadata };
+}
+
+/** One tensor's header entry, checked: byte range relative to the data section. */
+interface HeaderEntry {
+  name: string;
+  dtype: SafetensorsDtype;
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+type Fail = (msg: string) => never;
+
+/** The 8-byte length and the JSON header object; where the data section starts. */
+function readHeader(bytes: Uint8Array, fail: Fail): { header: Record<string, unknown>; dataStart: number } {
   if (bytes.byteLength < 8) fail(`file is ${bytes.byteLength} bytes, expected at least 8 (header length)`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLen64 = dv.getBigUint64(0, true);
@@ -149,63 +180,60 @@ export function parseSafetensors(bytes: Uint8Array, fileName = '<buffer>'): Safe
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header))
     fail('header must be a JSON object');
-  const dataStart = 8 + headerLen;
-  const dataLen = bytes.byteLength - dataStart;
-  const metadata: Record<string, string> = {};
-  const entries: Array<{
-    name: string;
-    dtype: SafetensorsDtype;
-    shape: number[];
-    begin: number;
-    end: number;
-  }> = [];
-  for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
-    if (name === '__metadata__') {
-      if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-        fail('__metadata__ must be an object');
-      for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
-        if (typeof v !== 'string') fail(`__metadata__['${k}'] must be a string, got ${JSON.stringify(v)}`);
-        metadata[k] = v as string;
-      }
-      continue;
-    }
-    const where = `tensor '${name}'`;
-    if (typeof raw !== 'object' || raw === null) fail(`${where}: header entry must be an object`);
-    const e = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-    if (typeof e.dtype !== 'string' || !(e.dtype in DTYPE_BYTES)) {
-      fail(
-        `${where}: unsupported dtype ${JSON.stringify(e.dtype)} (expected one of ${Object.keys(DTYPE_BYTES)})`,
-      );
-    }
-    const dtype = e.dtype as SafetensorsDtype;
-    if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-      fail(`${where}: shape must be an array of non-negative integers, got ${JSON.stringify(e.shape)}`);
-    }
-    const shape = e.shape as number[];
-    const off = e.data_offsets;
-    if (
-      !Array.isArray(off) ||
-      off.length !== 2 ||
-      !off.every((o) => Number.isSafeInteger(o) && o >= 0) ||
-      off[0] > off[1]
-    ) {
-      fail(`${where}: data_offsets must be [begin, end] with 0 <= begin <= end, got ${JSON.stringify(off)}`);
-    }
-    const [begin, end] = off as [number, number];
-    const numel = shape.reduce((a, b) => a * b, 1);
-    const expected = numel * DTYPE_BYTES[dtype];
-    if (end - begin !== expected) {
-      fail(
-        `${where}: data_offsets [${begin}, ${end}] hold ${end - begin} bytes, expected ${expected} ` +
-          `(${dtype} x shape [${shape}])`,
-      );
-    }
-    if (end > dataLen) {
-      fail(`${where}: data ends at byte ${end} but the data section has ${dataLen} bytes: truncated file`);
-    }
-    entries.push({ name, dtype, shape, begin, end });
+  return { header: header as Record<string, unknown>, dataStart: 8 + headerLen };
+}
+
+/** `__metadata__`: an object of strings. */
+function readMetadata(raw: unknown, fail: Fail): Record<string, string> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('__metadata__ must be an object');
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+    if (typeof v !== 'string') fail(`__metadata__['${k}'] must be a string, got ${JSON.stringify(v)}`);
+    out[k] = v as string;
   }
-  // No overlaps and no holes (the official format requires the buffer to be fully indexed).
+  return out;
+}
+
+/** One tensor entry: known dtype, integer shape, offsets holding exactly dtype × numel bytes inside the data. */
+function readEntry(name: string, raw: unknown, dataLen: number, fail: Fail): HeaderEntry {
+  const where = `tensor '${name}'`;
+  if (typeof raw !== 'object' || raw === null) fail(`${where}: header entry must be an object`);
+  const e = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+  if (typeof e.dtype !== 'string' || !(e.dtype in DTYPE_BYTES)) {
+    fail(
+      `${where}: unsupported dtype ${JSON.stringify(e.dtype)} (expected one of ${Object.keys(DTYPE_BYTES)})`,
+    );
+  }
+  const dtype = e.dtype as SafetensorsDtype;
+  if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    fail(`${where}: shape must be an array of non-negative integers, got ${JSON.stringify(e.shape)}`);
+  }
+  const shape = e.shape as number[];
+  const off = e.data_offsets;
+  const valid =
+    Array.isArray(off) &&
+    off.length === 2 &&
+    off.every((o) => Number.isSafeInteger(o) && o >= 0) &&
+    off[0] <= off[1];
+  if (!valid) {
+    fail(`${where}: data_offsets must be [begin, end] with 0 <= begin <= end, got ${JSON.stringify(off)}`);
+  }
+  const [begin, end] = off as [number, number];
+  const expected = shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[dtype];
+  if (end - begin !== expected) {
+    fail(
+      `${where}: data_offsets [${begin}, ${end}] hold ${end - begin} bytes, expected ${expected} ` +
+        `(${dtype} x shape [${shape}])`,
+    );
+  }
+  if (end > dataLen) {
+    fail(`${where}: data ends at byte ${end} but the data section has ${dataLen} bytes: truncated file`);
+  }
+  return { name, dtype, shape, begin, end };
+}
+
+/** No overlaps and no holes: the format requires the data section to be fully indexed. */
+function checkCoverage(entries: HeaderEntry[], dataLen: number, fail: Fail): void {
   const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
   let cursor = 0;
   for (const e of sorted) {
@@ -216,14 +244,6 @@ export function parseSafetensors(bytes: Uint8Array, fileName = '<buffer>'): Safe
   }
   if (cursor !== dataLen)
     fail(`data section has ${dataLen - cursor} trailing bytes not covered by any tensor`);
-
-  const tensors = new Map<string, SafetensorsTensor>();
-  for (const e of entries) {
-    const numel = e.shape.reduce((a, b) => a * b, 1);
-    const data = decode(e.dtype, bytes.subarray(dataStart + e.begin, dataStart + e.end), numel);
-    tensors.set(e.name, { dtype: e.dtype, shape: e.shape, data });
-  }
-  return { tensors, metadata };
 }
 
 /**

@@ -14,8 +14,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import { setConvCrossover } from '../conv/crossover.js';
-import { LONG_CONV_FFT, LONG_CONV_FFT_GRAD, registerFftConvKernels } from '../conv/fft-op.js';
-import { registerToeplitzKernels, TOEPLITZ_BUILD, TOEPLITZ_DIAG_SUM } from '../conv/toeplitz-ops.js';
+import { LONG_CONV_FFT, LONG_CONV_FFT_GRAD } from '../conv/fft-op.js';
+import { TOEPLITZ_BUILD, TOEPLITZ_DIAG_SUM } from '../conv/toeplitz-ops.js';
+// The gradient registrations (kernel-name based, any backend) come with the package's one registration module.
+import '../register-kernels.js';
 import { installChunkedAddN } from './add-n.js';
 import {
   convKernelGradProgram,
@@ -113,9 +115,6 @@ let registered = false;
 export function registerWebgpuSsmKernels(util: DispatchUtil): void {
   if (registered) return;
   registered = true;
-  // The gradient registrations (kernel-name based, any backend) come with the JS kernels' modules.
-  registerFftConvKernels();
-  registerToeplitzKernels();
   for (const config of [...toeplitzConfigs(util), ...convConfigs(util)]) {
     if (tf.getKernel(config.kernelName, 'webgpu') === undefined) tf.registerKernel(config);
   }
