@@ -296,7 +296,7 @@ async function trainTask(
     if (result.stopReason === 'signal') {
       throw new StoppedBySignal(
         `[${o.task}] stopped by ${result.signal} at step ${steps}; checkpoint: ${result.lastCheckpoint ?? 'none'}`,
-        result.signal === 'SIGINT' ? 130 : 143,
+        result.exitCode ?? 143,
       );
     }
     if (result.stopReason !== 'max_steps' && result.stopReason !== 'end_of_data') {

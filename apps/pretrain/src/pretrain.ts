@@ -134,7 +134,7 @@ async function pretrain(flags: FlagValues, io: RunIO): Promise<number> {
   io.out(summaryLines(run.outputDir, result, plan.maxSteps, seconds, records).join('\n'));
   if (result.stopReason !== 'signal')
     io.out(await learningReportText(model, tok, data, mlmEvaluate(model, data), run.outputDir));
-  if (result.stopReason === 'signal') return result.signal === 'SIGTERM' ? 143 : 130;
+  if (result.stopReason === 'signal') return result.exitCode ?? 143;
   return 0;
 }
 
