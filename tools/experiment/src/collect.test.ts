@@ -2,7 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseMetrics, readFinetune, safetensorsParameters, summarizeMetrics } from './collect.js';
+import {
+  parseMetrics,
+  readFinetune,
+  readUnigramLoss,
+  safetensorsParameters,
+  summarizeMetrics,
+} from './collect.js';
 
 /** A safetensors file with these tensor shapes (zero data). */
 function writeSafetensors(path: string, shapes: Record<string, number[]>): void {
@@ -53,5 +59,11 @@ describe('collect', () => {
     const final = { step: 9, epoch: 1, accuracy: 0.6, loss: 0.7 };
     writeFileSync(join(dir, 'eval_results.json'), JSON.stringify({ task: 'rte', best: final, final }));
     expect(readFinetune(dir)).toEqual({ task: 'rte', metrics: { accuracy: 0.6, loss: 0.7 } });
+  });
+  it('readUnigramLoss: the number from learning_report.json, null when absent', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'exp-lr-'));
+    expect(readUnigramLoss(join(dir, 'learning_report.json'))).toBeNull();
+    writeFileSync(join(dir, 'learning_report.json'), JSON.stringify({ heldOutLoss: 6.8, unigramLoss: 6.7 }));
+    expect(readUnigramLoss(join(dir, 'learning_report.json'))).toBe(6.7);
   });
 });

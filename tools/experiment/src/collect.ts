@@ -22,6 +22,11 @@ export interface PretrainOutcome {
   seconds: number;
   /** Counted from the saved model.safetensors header. */
   parameters: number;
+  /**
+   * The unigram baseline of the same held-out masked tokens (training-token frequencies), from the app's
+   * `learning_report.json`; null when the app did not write one.
+   */
+  unigramLoss: number | null;
 }
 
 /**
@@ -47,7 +52,9 @@ export function parseMetrics(text: string, file: string): MetricsLine[] {
 }
 
 /** Curves and totals of a metrics log (the last line with tokens/elapsed gives the totals). */
-export function summarizeMetrics(lines: readonly MetricsLine[]): Omit<PretrainOutcome, 'parameters'> {
+export function summarizeMetrics(
+  lines: readonly MetricsLine[],
+): Omit<PretrainOutcome, 'parameters' | 'unigramLoss'> {
   const train = lines.flatMap((l) => (typeof l.loss === 'number' ? [{ step: l.step, loss: l.loss }] : []));
   const evals = lines.flatMap((l) =>
     typeof l.eval_loss === 'number'
@@ -89,7 +96,18 @@ export function readPretrain(dir: string): PretrainOutcome {
   const file = join(dir, 'metrics.jsonl');
   if (!existsSync(file)) throw new Error(`${file}: missing; the pretraining of this cell did not run`);
   const summary = summarizeMetrics(parseMetrics(readFileSync(file, 'utf8'), file));
-  return { ...summary, parameters: safetensorsParameters(join(dir, 'model.safetensors')) };
+  return {
+    ...summary,
+    parameters: safetensorsParameters(join(dir, 'model.safetensors')),
+    unigramLoss: readUnigramLoss(join(dir, 'learning_report.json')),
+  };
+}
+
+/** `unigramLoss` of a learning_report.json, or null when the file or the number is missing. */
+export function readUnigramLoss(file: string): number | null {
+  if (!existsSync(file)) return null;
+  const json = JSON.parse(readFileSync(file, 'utf8')) as { unigramLoss?: unknown };
+  return typeof json.unigramLoss === 'number' ? json.unigramLoss : null;
 }
 
 /** A finetune's final dev metrics (`eval_results.json` → `final`), and the task name it reports. */

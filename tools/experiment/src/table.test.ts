@@ -11,6 +11,7 @@ const outcome = (loss: number) => ({
   tokens: 4000,
   seconds: 2,
   parameters: 1_500_000,
+  unigramLoss: 6,
 });
 
 describe('table', () => {
@@ -24,6 +25,8 @@ describe('table', () => {
     expect(r.mlmLoss).toBe(6);
     expect(r.mlmAccuracy).toBe(0.25);
     expect(r.tokensPerSecond).toBe(2000);
+    expect(r.vsUnigram).toBe(0);
+    expect(seedResult(42, { ...outcome(6), unigramLoss: null }, {}).vsUnigram).toBeNaN();
   });
   it('markdownTable: one row per cell, mean ± sd across seeds, task metrics ×100, – when missing', () => {
     const seeds: SeedResult[] = [
@@ -40,7 +43,9 @@ describe('table', () => {
     const lines = md.trim().split('\n');
     expect(lines[0]).toContain('spam (default) accuracy/f1');
     expect(lines[0]).toContain('RTE accuracy');
-    expect(lines[2]).toContain('GATED + SSM (BiGS) | 1.500 M | 0.00 M | 7.000 ± 1.414 | 25.0 ± 0.0');
+    expect(lines[2]).toContain(
+      'GATED + SSM (BiGS) | 1.500 M | 0.00 M | 7.000 ± 1.414 | +1.000 ± 1.414 | 25.0 ± 0.0',
+    );
     expect(lines[2]).toContain('80.0 ± 14.1 / 70.0 ± 14.1 | –');
     expect(lines[3]).toMatch(/^\| STACK \+ attention \(BERT\) \| – \| – \| – \| – \| – \| – \|/);
   });

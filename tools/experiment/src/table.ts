@@ -15,6 +15,8 @@ export interface SeedResult {
   seed: number;
   mlmLoss: number;
   mlmAccuracy: number;
+  /** Held-out MLM loss minus the unigram baseline of the same masked tokens (NaN when unknown). */
+  vsUnigram: number;
   tokens: number;
   seconds: number;
   tokensPerSecond: number;
@@ -50,6 +52,7 @@ export function seedResult(
     seed,
     mlmLoss: last?.loss ?? Number.NaN,
     mlmAccuracy: last?.accuracy ?? Number.NaN,
+    vsUnigram: last !== undefined && p.unigramLoss !== null ? last.loss - p.unigramLoss : Number.NaN,
     tokens: p.tokens,
     seconds: p.seconds,
     tokensPerSecond: p.seconds > 0 ? p.tokens / p.seconds : Number.NaN,
@@ -76,8 +79,8 @@ export function taskSpread(seeds: readonly SeedResult[], taskKey: string): Recor
 }
 
 const pct = (s: Spread) => fmtSpread(s, (x) => (100 * x).toFixed(1));
-const fmtSpread = (s: Spread, f: (x: number) => string) =>
-  s.n === 0 ? '–' : s.n === 1 ? f(s.mean) : `${f(s.mean)} ± ${f(s.sd)}`;
+const fmtSpread = (s: Spread, f: (x: number) => string, fSd: (x: number) => string = f) =>
+  s.n === 0 ? '–' : s.n === 1 ? f(s.mean) : `${f(s.mean)} ± ${fSd(s.sd)}`;
 
 /** One cell of the table: its label and the seeds measured. */
 export interface CellRows {
@@ -119,6 +122,11 @@ export function markdownTable(rows: readonly CellRows[], taskKeys: readonly stri
       seeds[0] ? `${(seeds[0].parameters / 1e6).toFixed(3)} M` : '–',
       seeds[0] ? `${(seeds[0].tokens / 1e6).toFixed(2)} M` : '–',
       fmtSpread(spread(seeds.map((s) => s.mlmLoss)), (x) => x.toFixed(3)),
+      fmtSpread(
+        spread(seeds.map((s) => s.vsUnigram)),
+        (x) => `${x >= 0 ? '+' : ''}${x.toFixed(3)}`,
+        (x) => x.toFixed(3),
+      ),
       pct(spread(seeds.map((s) => s.mlmAccuracy))),
       ...tasks,
       fmtSpread(spread(seeds.map((s) => s.seconds)), (x) => x.toFixed(0)),
