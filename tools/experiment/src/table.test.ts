@@ -41,6 +41,9 @@ describe('table', () => {
       ['default', 'rte'],
     );
     const lines = md.trim().split('\n');
+    const columns = (line: string) => line.split(' | ').length;
+    for (const l of lines.slice(2)) expect(columns(l)).toBe(columns(lines[0]!));
+    expect(lines[0]).toContain('| MLM loss | vs unigram | MLM acc % |');
     expect(lines[0]).toContain('spam (default) accuracy/f1');
     expect(lines[0]).toContain('RTE accuracy');
     expect(lines[2]).toContain(

@@ -105,6 +105,7 @@ export function markdownTable(rows: readonly CellRows[], taskKeys: readonly stri
     'params',
     'tokens',
     'MLM loss',
+    'vs unigram',
     'MLM acc %',
     ...taskKeys.map(taskName),
     'wall s',
