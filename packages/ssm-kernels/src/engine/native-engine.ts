@@ -3,6 +3,7 @@
  * to it and checks a matmul and an elementwise op against float64 JS before anyone trains on it.
  */
 import * as tf from '@tensorflow/tfjs';
+import { matmulError, matmulProbe } from './self-check.js';
 
 /** What {@link initNative} set up. */
 export interface NativeSetup {
@@ -33,30 +34,17 @@ export async function nativeUnavailable(): Promise<string | null> {
 
 /** Elementwise and matmul results on the active backend vs float64 JS; throws on a mismatch. */
 export function nativeSelfCheck(forceFail = false): void {
-  const M = 67;
-  const K = 131;
-  const N = 45;
-  const a = new Float32Array(M * K).map((_, i) => Math.sin(i * 0.37));
-  const b = new Float32Array(K * N).map((_, i) => Math.cos(i * 0.11));
+  const p = matmulProbe(67, 131, 45);
   const [prod, ew] = tf.tidy(() => {
-    const A = tf.tensor2d(a, [M, K]);
-    const B = tf.tensor2d(b, [K, N]);
-    const p = tf.matMul(A, B); // [M, N]
-    const e = tf.add(tf.mul(A, A), tf.slice(A, [0, 0], [1, K])); // [M, K], broadcast row
-    return [p.dataSync(), e.dataSync()];
+    const A = tf.tensor2d(p.a, [p.m, p.k]);
+    const e = tf.add(tf.mul(A, A), tf.slice(A, [0, 0], [1, p.k])); // [M, K], broadcast row
+    return [tf.matMul(A, tf.tensor2d(p.b, [p.k, p.n])).dataSync(), e.dataSync()]; // [M, N], [M, K]
   });
-  let worst = 0;
-  for (let i = 0; i < M; i++) {
-    for (let j = 0; j < N; j++) {
-      let s = 0;
-      for (let k = 0; k < K; k++) s += (a[i * K + k] as number) * (b[k * N + j] as number);
-      worst = Math.max(worst, Math.abs(s - (prod[i * N + j] as number)) / (1 + Math.abs(s)));
-    }
-    for (let k = 0; k < K; k++) {
-      const x = a[i * K + k] as number;
-      const want = x * x + (a[k] as number);
-      worst = Math.max(worst, Math.abs(want - (ew[i * K + k] as number)) / (1 + Math.abs(want)));
-    }
+  let worst = matmulError(p, prod);
+  for (let i = 0; i < p.a.length; i++) {
+    const x = p.a[i] as number;
+    const want = x * x + (p.a[i % p.k] as number);
+    worst = Math.max(worst, Math.abs(want - (ew[i] as number)) / (1 + Math.abs(want)));
   }
   if (forceFail) worst = Number.POSITIVE_INFINITY;
   if (!(worst < 1e-4)) throw new Error(`native self-check failed (max relative error ${worst})`);

@@ -9,6 +9,7 @@ import { getThreadsCount, setThreadsCount, version_wasm } from '@tensorflow/tfjs
 import { errMessage } from './engine-errors.js';
 import type { InitEngineOptions } from './engine-options.js';
 import { state } from './engine-state.js';
+import { matmulError, matmulProbe } from './self-check.js';
 import { installWasmThreadsShim, unrefWasmWorkers, WASM_THREADS_SHIM_VERSION } from './wasm-threads.js';
 
 async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -32,21 +33,9 @@ const internals = () => tf.engine() as unknown as EngineInternals;
 
 /** Small matmul on the active backend vs a float64 JS product; throws on mismatch. */
 function matmulSelfCheck(forceFail: boolean): void {
-  const M = 96;
-  const K = 160;
-  const N = 80;
-  const a = new Float32Array(M * K).map((_, i) => Math.sin(i * 0.37));
-  const b = new Float32Array(K * N).map((_, i) => Math.cos(i * 0.11));
-  const got = tf.tidy(() => tf.matMul(tf.tensor2d(a, [M, K]), tf.tensor2d(b, [K, N])).dataSync()); // [M, N]
-  let worst = 0;
-  for (let i = 0; i < M; i++) {
-    for (let j = 0; j < N; j++) {
-      let s = 0;
-      for (let k = 0; k < K; k++) s += (a[i * K + k] as number) * (b[k * N + j] as number);
-      worst = Math.max(worst, Math.abs(s - (got[i * N + j] as number)) / (1 + Math.abs(s)));
-    }
-  }
-  if (forceFail) worst = Number.POSITIVE_INFINITY;
+  const p = matmulProbe(96, 160, 80);
+  const got = tf.tidy(() => tf.matMul(tf.tensor2d(p.a, [p.m, p.k]), tf.tensor2d(p.b, [p.k, p.n])).dataSync()); // [M, N]
+  const worst = forceFail ? Number.POSITIVE_INFINITY : matmulError(p, got);
   if (!(worst < 1e-4)) throw new Error(`matmul self-check failed (max relative error ${worst})`);
 }
 

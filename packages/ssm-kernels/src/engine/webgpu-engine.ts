@@ -5,6 +5,7 @@
  * and checks a matmul against float64 JS before anyone trains on it.
  */
 import * as tf from '@tensorflow/tfjs';
+import { matmulError, matmulProbe } from './self-check.js';
 
 /** The adapter the `webgpu` engine runs on, as it describes itself (`GPUAdapterInfo`). */
 export interface WebgpuAdapterInfo {
@@ -147,23 +148,11 @@ export async function webgpuAvailability(): Promise<{ available: boolean; reason
 
 /** Matmul on the active backend vs float64 JS, read asynchronously (webgpu has no `dataSync` in Node). */
 async function webgpuSelfCheck(forceFail: boolean): Promise<void> {
-  const M = 67;
-  const K = 131;
-  const N = 45;
-  const a = new Float32Array(M * K).map((_, i) => Math.sin(i * 0.37));
-  const b = new Float32Array(K * N).map((_, i) => Math.cos(i * 0.11));
-  const prod = tf.tidy(() => tf.matMul(tf.tensor2d(a, [M, K]), tf.tensor2d(b, [K, N]))); // [M, N]
+  const p = matmulProbe(67, 131, 45);
+  const prod = tf.tidy(() => tf.matMul(tf.tensor2d(p.a, [p.m, p.k]), tf.tensor2d(p.b, [p.k, p.n]))); // [M, N]
   const got = await prod.data();
   prod.dispose();
-  let worst = 0;
-  for (let i = 0; i < M; i++) {
-    for (let j = 0; j < N; j++) {
-      let s = 0;
-      for (let k = 0; k < K; k++) s += (a[i * K + k] as number) * (b[k * N + j] as number);
-      worst = Math.max(worst, Math.abs(s - (got[i * N + j] as number)) / (1 + Math.abs(s)));
-    }
-  }
-  if (forceFail) worst = Number.POSITIVE_INFINITY;
+  const worst = forceFail ? Number.POSITIVE_INFINITY : matmulError(p, got);
   if (!(worst < 1e-4)) throw new Error(`webgpu self-check failed (max relative error ${worst})`);
 }
 
