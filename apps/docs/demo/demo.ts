@@ -41,7 +41,7 @@ const filesBytes = (f: ModelFiles) =>
 async function load(base: string): Promise<Loaded> {
   const t0 = performance.now();
   setWasmPaths(`${base}generated/demo/`); // where scripts/demo-bundle.ts copies tfjs-backend-wasm's .wasm files
-  const engine = await initEngine({ backend: 'wasm' }); // the engine choice: one line ('auto' | 'wasm' | 'cpu')
+  const engine = await initEngine({ backend: 'auto' }); // the engine choice: one line ('auto' | 'webgpu' | 'wasm' | 'cpu')
   const [mlmFiles, clsFiles] = await Promise.all([
     fetchModelFiles(`${base}demo/fill-mask/`),
     fetchModelFiles(`${base}demo/classify/`),
@@ -152,6 +152,15 @@ function drawKernels(root: ParentNode, fill: FillMaskPipeline): void {
   el(root, 'kernels').innerHTML = kernelLinePlots(k, { maxDistance: 64 });
 }
 
+/** Which engine runs, in words: WebGPU names its adapter; wasm its threads and SIMD; and why `auto` moved on. */
+function engineLine(e: EngineInfo): string {
+  const detail = e.adapter
+    ? `adapter ${[e.adapter.vendor, e.adapter.architecture].filter(Boolean).join(' ') || 'unnamed'}`
+    : `${e.threads} thread, SIMD ${e.simd ? 'on' : 'off'}`;
+  const why = e.notes.length > 0 ? `; ${e.notes.join('; ')}` : '';
+  return `${e.variant} (${e.package}@${e.version}, ${detail}${why})`;
+}
+
 /**
  * Load the demo models on the wasm engine and wire the page's forms; safe to call again (e.g. after client-side
  * navigation back to the page): the models load once.
@@ -163,8 +172,7 @@ export async function mountDemo(root: ParentNode, options: DemoOptions): Promise
     const d = await loading;
     status.dataset.engine = d.engine.variant;
     status.textContent =
-      `Engine: ${d.engine.variant} (${d.engine.package}@${d.engine.version}, ${d.engine.threads} thread, ` +
-      `SIMD ${d.engine.simd ? 'on' : 'off'}). Models loaded in ${ms(d.loadMs)}: fill-mask ` +
+      `Engine: ${engineLine(d.engine)}. Models loaded in ${ms(d.loadMs)}: fill-mask ` +
       `${mb(d.bytes.fillMask)}, classifier ${mb(d.bytes.classify)}.`;
     const runFill = wireFillMask(root, d.fill);
     const runCls = wireClassify(root, d.classify);

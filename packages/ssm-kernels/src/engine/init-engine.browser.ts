@@ -1,7 +1,8 @@
 /**
  * Engine set-up in a browser (the `browser` entry of `@bigs/ssm-kernels`): the same `initEngine` call as under
- * Node, for the backends a page has — tfjs-backend-wasm (single-threaded) and the pure-JS cpu backend. The Node
- * engines (tfjs-node, the native addon, the wasm thread shim) need Node and are not in this entry.
+ * Node, for the backends a page has — WebGPU (tfjs-backend-webgpu on `navigator.gpu`, loaded only when asked
+ * for), tfjs-backend-wasm (single-threaded) and the pure-JS cpu backend. The Node engines (tfjs-node, the native
+ * addon, the wasm thread shim) need Node and are not in this entry.
  *
  * The `.wasm` binaries are fetched at run time: serve the files of `@tensorflow/tfjs-backend-wasm/dist/*.wasm`
  * and call `setWasmPaths(prefix)` of `@tensorflow/tfjs-backend-wasm` before `initEngine`.
@@ -10,9 +11,12 @@ import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount, version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import { installFastMatMulGradient } from '../dense/batch-matmul-grad.js';
 import type { BackendRequest, EngineInfo, InitEngineOptions } from './init-engine.js';
+import { describeAdapter, initWebgpu, type WebgpuSetup } from './webgpu-engine.js';
 
-/** The backends `initEngine` accepts in a browser: `auto` = wasm, else cpu. */
-export const BROWSER_BACKEND_REQUESTS: readonly BackendRequest[] = ['auto', 'wasm', 'cpu'];
+/** The backends `initEngine` accepts in a browser: `auto` = webgpu (hardware adapter), else wasm, else cpu. */
+export const BROWSER_BACKEND_REQUESTS: readonly BackendRequest[] = ['auto', 'webgpu', 'wasm', 'cpu'];
+
+type BrowserVariant = 'webgpu' | 'wasm' | 'cpu';
 
 const STATE_KEY = Symbol.for('@bigs/ssm-kernels/engine');
 interface BrowserState {
@@ -62,19 +66,7 @@ export async function initEngine(options: InitEngineOptions = {}): Promise<Engin
     );
   }
   const notes: string[] = [];
-  let variant: 'wasm' | 'cpu' = 'cpu';
-  if (requested !== 'cpu') {
-    try {
-      await initWasm();
-      variant = 'wasm';
-    } catch (e) {
-      if (requested === 'wasm') throw new Error(`initEngine: ${message(e)}`);
-      notes.push(`auto: wasm unavailable (${message(e)})`);
-    }
-  }
-  if (variant === 'cpu' && !(await tf.setBackend('cpu'))) {
-    throw new Error("initEngine: tf.setBackend('cpu') failed");
-  }
+  const { variant, gpu } = await chooseBackend(requested, notes);
   const simd = variant === 'wasm' && Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   const fast = options.fastMatMulGradient ?? variant === 'wasm';
   if (fast) installFastMatMulGradient();
@@ -82,20 +74,51 @@ export async function initEngine(options: InitEngineOptions = {}): Promise<Engin
     backend: tf.getBackend(),
     variant,
     requested,
-    package: variant === 'wasm' ? '@tensorflow/tfjs-backend-wasm' : '@tensorflow/tfjs-backend-cpu',
+    package: `@tensorflow/tfjs-backend-${variant}`,
     version: variant === 'wasm' ? version_wasm : tf.version_core,
     tfjsVersion: tf.version_core,
     threads: variant === 'wasm' ? getThreadsCount() : 1,
     simd,
     fastMatMulGradient: fast,
     notes,
+    ...(gpu ? { adapter: gpu.adapter } : {}),
   };
   pageState().current = info;
   if (!options.quiet) {
     console.info(
-      `[bigs] engine: ${info.variant} (${info.package}@${info.version}, ${info.threads} thread(s), simd ${simd})` +
+      `[bigs] engine: ${info.variant} (${info.package}@${info.version}, ` +
+        (gpu ? `adapter ${describeAdapter(gpu.adapter)})` : `${info.threads} thread(s), simd ${simd})`) +
         (notes.length ? ` — ${notes.join('; ')}` : ''),
     );
   }
   return getEngineInfo() as EngineInfo;
+}
+
+/**
+ * The first backend of the request that works: `webgpu` (for `auto` only on a hardware adapter), `wasm`, `cpu`.
+ * An explicitly requested backend that fails is an Error; `auto` records why it moved on in `notes`.
+ */
+async function chooseBackend(
+  requested: BackendRequest,
+  notes: string[],
+): Promise<{ variant: BrowserVariant; gpu?: WebgpuSetup }> {
+  if (requested === 'webgpu' || requested === 'auto') {
+    try {
+      return { variant: 'webgpu', gpu: await initWebgpu(requested === 'auto') };
+    } catch (e) {
+      if (requested === 'webgpu') throw new Error(`initEngine: ${message(e)}`);
+      notes.push(`auto: webgpu unavailable (${message(e)})`);
+    }
+  }
+  if (requested !== 'cpu') {
+    try {
+      await initWasm();
+      return { variant: 'wasm' };
+    } catch (e) {
+      if (requested === 'wasm') throw new Error(`initEngine: ${message(e)}`);
+      notes.push(`auto: wasm unavailable (${message(e)})`);
+    }
+  }
+  if (!(await tf.setBackend('cpu'))) throw new Error("initEngine: tf.setBackend('cpu') failed");
+  return { variant: 'cpu' };
 }
