@@ -1,5 +1,5 @@
+import { mix32, mixPermutation } from '@bigs/common';
 import type { BertTokenizer } from '@bigs/data';
-import { mix32 } from '@bigs/gated-blocks';
 import type { Batch, BatchSource } from '@bigs/trainer';
 import type { Example } from './examples.js';
 
@@ -90,20 +90,8 @@ export function makeBatch(
   return { size: b, length: l, ids, types, mask, labels, numTokens };
 }
 
-/** A seeded permutation of 0..n-1 (Fisher–Yates with a mix32 stream). */
-export function permutation(n: number, seed: number): Int32Array {
-  const p = new Int32Array(n);
-  for (let i = 0; i < n; i++) p[i] = i;
-  let state = seed >>> 0;
-  for (let i = n - 1; i > 0; i--) {
-    state = mix32(state, i);
-    const j = state % (i + 1);
-    const t = p[i]!;
-    p[i] = p[j]!;
-    p[j] = t;
-  }
-  return p;
-}
+/** A seeded permutation of 0..n-1: the finetuning shuffle stream of the one RNG module. */
+export const permutation = mixPermutation;
 
 /**
  * Training batches: a new seeded shuffle each epoch (`mix32(seed, epoch)`), the last batch of an epoch may be

@@ -1,1 +1,1 @@
-export { createRng, fmix32, mix32, permutation, Rng, rngFromWords } from './rng.js';
+export { createRng, fmix32, mix32, mixPermutation, permutation, Rng, rngFromWords } from './rng.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, fmix32, mix32, permutation, rngFromWords } from './rng.js';
+import { createRng, fmix32, mix32, mixPermutation, permutation, rngFromWords } from './rng.js';
 
 // Pinned outputs of the generators as they were before they were merged into this module (the ssm-kernels
 // `createRng`, the data pipeline's `new Rng(...words)`, gated-blocks' `mix32`). Exact resume of existing
@@ -69,5 +69,12 @@ describe('Rng', () => {
     expect(() => createRng(1.5)).toThrow(/seed must be a safe integer, got 1.5/);
     expect(() => rngFromWords(Number.NaN)).toThrow(/seed words must be finite integers, got NaN/);
     expect(() => createRng(0).int(0)).toThrow(/n must be an integer in \[1, 2\^32\], got 0/);
+  });
+});
+
+describe('mixPermutation (the finetuning shuffle stream)', () => {
+  it('keeps the stream finetune resumes depend on (pinned from the previous apps/finetune implementation)', () => {
+    expect(Array.from(mixPermutation(10, 7))).toEqual([4, 7, 0, 2, 8, 1, 9, 3, 6, 5]);
+    expect(Array.from(mixPermutation(6, 0xdeadbeef))).toEqual([0, 5, 1, 2, 4, 3]);
   });
 });

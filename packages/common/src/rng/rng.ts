@@ -169,3 +169,24 @@ export function permutation(n: number, ...seed: number[]): Uint32Array {
   for (let i = 0; i < n; i++) p[i] = i;
   return rngFromWords(...seed).shuffle(p);
 }
+
+/**
+ * A seeded permutation of 0..n-1 by Fisher–Yates with a {@link mix32} chain (`state = mix32(state, i)`): the
+ * stream finetuning shuffles its training rows with (kept bit-exact so a finetune resume reproduces its order).
+ *
+ * @example
+ * mixPermutation(4, 7); // the same four indices in the same order on every platform
+ */
+export function mixPermutation(n: number, seed: number): Int32Array {
+  const p = new Int32Array(n);
+  for (let i = 0; i < n; i++) p[i] = i;
+  let state = seed >>> 0;
+  for (let i = n - 1; i > 0; i--) {
+    state = mix32(state, i);
+    const j = state % (i + 1);
+    const t = p[i]!;
+    p[i] = p[j]!;
+    p[j] = t;
+  }
+  return p;
+}
