@@ -24,6 +24,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Live demo in the browser', link: '/guide/demo' },
       { text: 'Analysis', link: '/guide/analysis' },
       { text: 'Benchmarks', link: '/guide/benchmarks' },
+      { text: 'Results: the paper’s 2×2', link: '/guide/results' },
       { text: 'Command-line reference', link: '/guide/cli' },
     ],
   },
