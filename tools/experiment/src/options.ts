@@ -17,6 +17,8 @@ an interrupted pretraining continues exactly from its last checkpoint.
 Flags:
   --budget ${Object.keys(BUDGETS).join('|')}   model size and recipes (default: small, ~45 min on 2 CPU cores)
   --max-steps N              pretraining steps instead of the budget's
+  --finetune-samples N       training examples per finetuning task instead of the budget's (the first N)
+  --finetune-epochs N        finetuning epochs instead of the budget's
   --seeds N                  seeds 42, 43, … per cell; the table shows mean ± sd (default: 1)
   --out DIR                  output directory (default: runs/paper-2x2-<budget>)
   --cells a,b,…              subset of ${CELLS.map((c) => c.id).join(', ')} (default: all)
@@ -35,6 +37,8 @@ export async function parseOptions(argv: string[], repoRoot: string): Promise<Ex
     options: {
       budget: { type: 'string', default: 'small' },
       'max-steps': { type: 'string' },
+      'finetune-samples': { type: 'string' },
+      'finetune-epochs': { type: 'string' },
       seeds: { type: 'string', default: '1' },
       out: { type: 'string' },
       cells: { type: 'string' },
@@ -53,10 +57,17 @@ export async function parseOptions(argv: string[], repoRoot: string): Promise<Ex
     if (!/^\d+$/.test(v)) throw new Error(`--${flag}: "${v}" is not a positive integer`);
     return Number(v);
   };
-  const budget = resolveBudget(
-    values.budget,
-    values['max-steps'] === undefined ? undefined : intFlag('max-steps', values['max-steps']),
-  );
+  const optionalInt = (flag: 'max-steps' | 'finetune-samples' | 'finetune-epochs') =>
+    values[flag] === undefined ? undefined : intFlag(flag, values[flag]);
+  const base = resolveBudget(values.budget, optionalInt('max-steps'));
+  const budget = {
+    ...base,
+    finetune: {
+      ...base.finetune,
+      maxTrainSamples: optionalInt('finetune-samples') ?? base.finetune.maxTrainSamples,
+      numTrainEpochs: optionalInt('finetune-epochs') ?? base.finetune.numTrainEpochs,
+    },
+  };
   const tokenizer = await loadEmbeddedTokenizer();
   return {
     out: resolve(values.out ?? `runs/paper-2x2-${budget.name}`),
