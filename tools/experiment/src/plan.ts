@@ -101,7 +101,7 @@ export function finetuneArgs(
     ...['--learning-rate', f.learningRate, '--num-train-epochs', f.numTrainEpochs],
     ...['--per-device-train-batch-size', f.batchSize, '--max-train-samples', f.maxTrainSamples],
     ...['--max-eval-samples', f.maxEvalSamples, '--max-seq-length', f.maxSeqLength, '--eval-steps', 0],
-    ...['--seed', seed, '--do-predict', 'false', '--save-model', 'false', '--progress', 'lines'],
+    ...['--seed', seed, '--no-do-predict', '--no-save-model', '--progress', 'lines'],
     ...['--backend', backend],
   ].map(String);
 }
