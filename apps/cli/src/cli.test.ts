@@ -1,41 +1,14 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { COMMAND_GROUPS } from './commands/index.js';
-import { type CliIO, runCli } from './router.js';
+import { runInProcess, spawnCli } from './test-helpers.js';
+
+/** In-process run; an empty stdin is a terminal, as before. */
+const run = (args: string[], stdin = '') => runInProcess(args, stdin === '' ? undefined : stdin);
 
 const ROOT = join(import.meta.dirname, '../../..');
 const GLUE = join(ROOT, 'packages/data/test/fixtures/glue');
-
-/** Run the real CLI in a child process (the way `pnpm bigs` does). */
-function spawnCli(args: string[], input?: string) {
-  const r = spawnSync(
-    join(ROOT, 'node_modules/.bin/tsx'),
-    ['--conditions=@bigs/source', join(ROOT, 'apps/cli/src/main.ts'), ...args],
-    { encoding: 'utf8', input, env: { ...process.env, INIT_CWD: '' } },
-  );
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Run in-process with captured output. */
-async function run(args: string[], stdin = '') {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    readStdin: async () => stdin,
-    stdinIsTTY: stdin === '',
-  };
-  const code = await runCli(args, COMMAND_GROUPS, io);
-  return { code, stdout, stderr };
-}
 
 describe('bigs data glue (spawned)', () => {
   it('prints one JSON object per line with text_a, text_b, label', () => {

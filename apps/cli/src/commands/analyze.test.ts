@@ -1,21 +1,11 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConfig, createModel, savePretrained, TINY } from '@bigs/models';
 import { initEngine } from '@bigs/ssm-kernels';
 import { beforeAll, describe, expect, it } from 'vitest';
-
-const ROOT = join(import.meta.dirname, '../../../..');
-
-function spawnCli(args: string[]) {
-  const r = spawnSync(
-    join(ROOT, 'node_modules/.bin/tsx'),
-    ['--conditions=@bigs/source', join(ROOT, 'apps/cli/src/main.ts'), ...args],
-    { encoding: 'utf8', env: { ...process.env, INIT_CWD: '' } },
-  );
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { spawnCli } from '../test-helpers.js';
 
 /** SVG well-formedness is tested with an XML parser in @bigs/analysis; here: a complete root element. */
 function wellFormed(xml: string): void {

@@ -13,24 +13,9 @@ import {
 import { initEngine } from '@bigs/ssm-kernels';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type CliIO, runCli } from '../router.js';
-import { COMMAND_GROUPS } from './index.js';
+import { runInProcess } from '../test-helpers.js';
 
-async function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    readStdin: async () => '',
-    stdinIsTTY: true,
-  };
-  return { code: await runCli(args, COMMAND_GROUPS, io), stdout, stderr };
-}
+const run = runInProcess;
 
 async function savedModel(semantics: 'pytorch' | 'bigs-ts'): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'bigs-export-cli-'));

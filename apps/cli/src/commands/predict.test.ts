@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,38 +5,12 @@ import { BiGSForSequenceClassification, createConfig, savePretrained, TINY } fro
 import { initEngine } from '@bigs/ssm-kernels';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type CliIO, runCli } from '../router.js';
-import { COMMAND_GROUPS } from './index.js';
+import { runInProcess, spawnCli } from '../test-helpers.js';
 
-const ROOT = join(import.meta.dirname, '../../../..');
+const run = runInProcess;
 
 const maxDiff = (a: number[], b: number[]) =>
   a.length === b.length ? Math.max(...a.map((x, i) => Math.abs(x - b[i]!))) : Number.POSITIVE_INFINITY;
-
-async function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    readStdin: async () => '',
-    stdinIsTTY: true,
-  };
-  return { code: await runCli(args, COMMAND_GROUPS, io), stdout, stderr };
-}
-
-function spawnCli(args: string[]) {
-  const r = spawnSync(
-    join(ROOT, 'node_modules/.bin/tsx'),
-    ['--conditions=@bigs/source', join(ROOT, 'apps/cli/src/main.ts'), ...args],
-    { encoding: 'utf8', env: { ...process.env, INIT_CWD: '' } },
-  );
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 const IDS = [
   [2, 7, 9, 3, 0],

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,38 +13,9 @@ import {
 import { pipeline } from '@bigs/pipelines';
 import { initEngine } from '@bigs/ssm-kernels';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type CliIO, runCli } from '../router.js';
-import { COMMAND_GROUPS } from './index.js';
+import { runInProcess, spawnCli } from '../test-helpers.js';
 
-const ROOT = join(import.meta.dirname, '../../../..');
-
-/** Run the real CLI in a child process (the way `pnpm bigs` does). */
-function spawnCli(args: string[], input?: string) {
-  const r = spawnSync(
-    join(ROOT, 'node_modules/.bin/tsx'),
-    ['--conditions=@bigs/source', join(ROOT, 'apps/cli/src/main.ts'), ...args],
-    { encoding: 'utf8', input: input ?? '', env: { ...process.env, INIT_CWD: '' } },
-  );
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Run in-process with captured output (stdin a terminal unless given). */
-async function run(args: string[], stdin?: string) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    readStdin: async () => stdin ?? '',
-    stdinIsTTY: stdin === undefined,
-  };
-  const code = await runCli(args, COMMAND_GROUPS, io);
-  return { code, stdout, stderr };
-}
+const run = runInProcess;
 
 const jsonLines = (s: string) =>
   s
