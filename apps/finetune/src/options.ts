@@ -248,7 +248,7 @@ const FLAGS: FinetuneFlag[] = [
     key: 'backend',
     kind: 'choice',
     choices: BACKEND_REQUESTS,
-    help: 'Tensor engine: auto (tfjs-node-gpu, tfjs-node when installed, then native when its addon built, else wasm) | tensorflow-gpu | tensorflow | native | wasm | cpu. Default auto.',
+    help: 'Tensor engine: auto (tfjs-node-gpu, webgpu on a hardware GPU, tfjs-node when installed, then native when its addon built, else wasm) | tensorflow-gpu | webgpu | tensorflow | native | wasm | cpu. Default auto.',
   },
   {
     key: 'pairEncoding',

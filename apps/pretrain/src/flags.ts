@@ -288,7 +288,7 @@ export const FLAGS: readonly FlagSpec[] = [
     choices: BACKEND_REQUESTS,
     defaultText: 'auto',
     description:
-      'tensor engine: auto = tfjs-node-gpu, then tfjs-node when installed, then native (the C++ addon, BLAS) when it built, else wasm (threaded when possible), else cpu',
+      'tensor engine: auto = tfjs-node-gpu, then webgpu on a hardware GPU, then tfjs-node when installed, then native (the C++ addon, BLAS) when it built, else wasm (threaded when possible), else cpu',
   },
   {
     name: 'threads',

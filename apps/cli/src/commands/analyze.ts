@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { analyzeModel, type SensitivityMethod, TEXT_EXCERPT_CHARS, TEXT_FILE } from '@bigs/analysis';
-import { BACKEND_REQUESTS, type BackendRequest, initEngine } from '@bigs/ssm-kernels';
+import { type BackendRequest, initEngine } from '@bigs/ssm-kernels';
 import type { CliIO, Command, CommandGroup, ParsedFlags } from '../router.js';
 import { flagsToArgv, UsageError } from '../router.js';
+import { backendFlag } from './text-io.js';
 
 function intList(flag: string, v: string[] | undefined): number[] | undefined {
   if (v === undefined) return undefined;
@@ -212,13 +213,7 @@ const analyzeRun: Command = {
       placeholder: 'N',
       description: 'Seed of the train/dev split and probe batches.',
     },
-    {
-      name: 'backend',
-      type: 'string',
-      choices: BACKEND_REQUESTS,
-      default: 'auto',
-      description: 'TensorFlow.js backend.',
-    },
+    backendFlag(),
     { name: 'quiet', type: 'boolean', description: 'No progress lines on stderr.' },
   ],
   run,

@@ -8,8 +8,9 @@ import {
   exportModel,
   fromPretrained,
 } from '@bigs/models';
-import { BACKEND_REQUESTS, type BackendRequest, initEngine } from '@bigs/ssm-kernels';
+import { type BackendRequest, initEngine } from '@bigs/ssm-kernels';
 import { type CliIO, type Command, type CommandGroup, type ParsedFlags, UsageError } from '../router.js';
+import { backendFlag } from './text-io.js';
 
 /** Tokenizer files copied next to the exported model when the model directory has them. */
 export const TOKENIZER_FILES = [
@@ -106,13 +107,7 @@ const exportRun: Command = {
       type: 'boolean',
       description: 'Export even when the target computes different outputs (the drift is reported).',
     },
-    {
-      name: 'backend',
-      type: 'string',
-      choices: BACKEND_REQUESTS,
-      default: 'auto',
-      description: 'TensorFlow.js backend for the semantics probe (auto prefers tfjs-node when installed).',
-    },
+    backendFlag('TensorFlow.js backend for the semantics probe'),
   ],
   run,
 };

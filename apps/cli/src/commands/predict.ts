@@ -10,14 +10,14 @@ import {
   fromPretrained,
   writeFileAtomic,
 } from '@bigs/models';
-import { BACKEND_REQUESTS, type BackendRequest, initEngine } from '@bigs/ssm-kernels';
+import { type BackendRequest, initEngine } from '@bigs/ssm-kernels';
 import * as tf from '@tensorflow/tfjs';
 import type { CliIO, Command, CommandGroup, FlagSpec, ParsedFlags } from '../router.js';
 import { UsageError } from '../router.js';
 import { classifyCommands } from './classify.js';
 import { embedCommands } from './embed.js';
 import { fillMaskCommands } from './fill-mask.js';
-import { textCommandFlags } from './text-io.js';
+import { backendFlag, textCommandFlags } from './text-io.js';
 
 const HEADS = ['base', 'masked-lm', 'sequence-classification'] as const;
 type PredictHead = (typeof HEADS)[number];
@@ -287,13 +287,7 @@ const PREDICT_FLAGS: FlagSpec[] = [
     defaultText: "base; with --text the model's own (config.json architectures)",
     description: 'Which outputs to compute.',
   },
-  {
-    name: 'backend',
-    type: 'string',
-    choices: BACKEND_REQUESTS,
-    default: 'auto',
-    description: 'TensorFlow.js backend (auto prefers tfjs-node when installed).',
-  },
+  backendFlag(),
   {
     name: 'kernel-length',
     type: 'string',

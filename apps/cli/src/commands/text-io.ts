@@ -93,15 +93,24 @@ export function textCommandFlags(options: { pair: boolean }): FlagSpec[] {
       placeholder: 'N',
       description: 'Inputs per forward pass.',
     },
-    {
-      name: 'backend',
-      type: 'string',
-      choices: BACKEND_REQUESTS,
-      default: 'auto',
-      description: 'TensorFlow.js backend (auto prefers tfjs-node when installed, then native, wasm, cpu).',
-    },
+    backendFlag(),
   );
   return flags;
+}
+
+/**
+ * `--backend` of every `bigs` command: the engine `initEngine` starts (`use` says what for).
+ * @example
+ * backendFlag('TensorFlow.js backend for the semantics probe').default; // 'auto'
+ */
+export function backendFlag(use = 'TensorFlow.js backend'): FlagSpec {
+  return {
+    name: 'backend',
+    type: 'string',
+    choices: BACKEND_REQUESTS,
+    default: 'auto',
+    description: `${use} (auto: tfjs-node-gpu, webgpu on a hardware GPU, tfjs-node when installed, then native, wasm, cpu).`,
+  };
 }
 
 function parseLines(text: string, where: (line: number) => string): CliTextInput[] {
