@@ -3,33 +3,15 @@
  * memory cannot fit in the engine is refused with the flags to change, a run of many hours is warned about, and
  * the measured step time is printed after the first step.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawnPretrain } from './test-helpers.js';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(HERE, '../../..');
-const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-const MAIN = join(HERE, 'main.ts');
 const WORK = mkdtempSync(join(tmpdir(), 'pretrain-estimate-'));
 
-function run(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  const env = { ...process.env };
-  delete env.INIT_CWD;
-  const child = spawn(process.execPath, [TSX, '--conditions=@bigs/source', MAIN, ...args], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  return new Promise((res) => child.on('close', (code) => res({ code, stderr })));
-}
+const run = spawnPretrain;
 
 afterAll(() => {
   rmSync(WORK, { recursive: true, force: true });

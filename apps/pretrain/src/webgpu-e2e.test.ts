@@ -4,18 +4,13 @@
  * adapter (CI: SwiftShader through VK_ICD_FILENAMES); skipped without one unless BIGS_REQUIRE_WEBGPU=1.
  * `--peak-flops` is given so that no 1024² matmul is timed at start-up (minutes on SwiftShader).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { webgpuEngineAvailability } from '@bigs/ssm-kernels';
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawnPretrain } from './test-helpers.js';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(HERE, '../../..');
-const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-const MAIN = join(HERE, 'main.ts');
 const WORK = mkdtempSync(join(tmpdir(), 'pretrain-webgpu-'));
 const MODEL_CONFIG = join(WORK, 'model.json');
 const availability = await webgpuEngineAvailability();
@@ -31,18 +26,7 @@ function pretrain(backend: string): Promise<{ code: number | null; stderr: strin
     ...['--save-steps', '100', '--save-total-limit', '0', '--eval-steps', '100', '--max-eval-samples', '4'],
     ...['--learning-rate', '5e-3', '--warmup-steps', '1', '--peak-flops', '1e9', '--backend', backend],
   ];
-  const env = { ...process.env };
-  delete env.INIT_CWD;
-  const child = spawn(process.execPath, [TSX, '--conditions=@bigs/source', MAIN, ...args], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  return new Promise((res) => child.on('close', (code) => res({ code, stderr, out })));
+  return spawnPretrain(args).then((r) => ({ ...r, out }));
 }
 
 const losses = (dir: string): number[] =>
